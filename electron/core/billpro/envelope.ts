@@ -1,0 +1,169 @@
+/**
+ * Reading BillPro's success bodies. Whether BillPro wraps a resource (`{"order": {…}}`) or a list
+ * (`{"products": […]}`, `{"data": […]}`) is a GAP (billpro-api.md §5.2); the seed and the sandbox
+ * send them bare. `unwrapEnvelope` accepts every one of these shapes, so correcting the guess
+ * against the real API is an edit to `ENVELOPE_ROOTS` or that function only.
+ */
+import type { z } from 'zod';
+import { DeskError } from '../errors.ts';
+import type { EndpointName } from './endpoints.ts';
+
+export interface SuccessReply {
+  status: number;
+  text: string;
+  contentType: string;
+}
+
+/** What a request was, for messages. */
+export interface ReadContext {
+  subject: string;
+  /** True for POST/PUT: a 2xx means BillPro did act, even if Desk cannot read what it said. */
+  write: boolean;
+  redact: (text: string) => string;
+}
+
+/** ASSUMPTION: the root keys BillPro would use if it wrapped its answers (Rails-style names). */
+export const ENVELOPE_ROOTS: Record<EndpointName, readonly string[]> = {
+  listProducts: ['products'],
+  getProduct: ['product'],
+  createCustomer: ['customer'],
+  listCustomers: ['customers'],
+  getCustomer: ['customer'],
+  updateCustomer: ['customer'],
+  createSingleOrder: ['order'],
+  createInstalmentOrder: ['order'],
+  createSubscriptionOrder: ['order'],
+  createMeteredOrder: ['order'],
+  listOrders: ['orders'],
+  getOrder: ['order'],
+  cancelOrder: ['order'],
+  pauseOrder: ['order'],
+  resumeOrder: ['order'],
+  renewCheckout: ['order_checkout', 'checkout'],
+  listScheduledPayments: ['scheduled_payments'],
+  updateScheduledPayment: ['scheduled_payment'],
+};
+
+/** Every envelope also tried: the JSON:API-ish `{"data": …}`. */
+const GENERIC_ROOT = 'data';
+
+/**
+ * The resource (or list) inside a success body. A bare resource never has a field named after its
+ * own root or `data`, so seeing one of those keys with a suitable value means "wrapped".
+ */
+export function unwrapEnvelope(body: unknown, endpoint: EndpointName, kind: 'one' | 'list'): unknown {
+  if (!isRecord(body)) return body;
+  for (const key of [...ENVELOPE_ROOTS[endpoint], GENERIC_ROOT]) {
+    const inner = body[key];
+    if (kind === 'list' ? Array.isArray(inner) : isRecord(inner)) return inner;
+  }
+  return body;
+}
+
+/** Read failures that another attempt cannot fix (the body parsed, but has the wrong shape). */
+const persistent = new WeakSet<DeskError>();
+
+export function isPersistentReadFailure(error: unknown): boolean {
+  return error instanceof DeskError && persistent.has(error);
+}
+
+/** Parse a success body as one resource. */
+export function readOne<S extends z.ZodType>(
+  reply: SuccessReply,
+  endpoint: EndpointName,
+  schema: S,
+  ctx: ReadContext,
+): z.output<S> {
+  const body = unwrapEnvelope(readJson(reply, ctx), endpoint, 'one');
+  return check(schema, body, reply, ctx);
+}
+
+/** Parse a success body as a list of resources. */
+export function readList<S extends z.ZodType>(
+  reply: SuccessReply,
+  endpoint: EndpointName,
+  schema: S,
+  ctx: ReadContext,
+): z.output<S>[] {
+  const body = unwrapEnvelope(readJson(reply, ctx), endpoint, 'list');
+  if (!Array.isArray(body)) throw unreadable(reply, ctx, 'a list was expected', true);
+  return body.map((item, index) => check(schema, item, reply, ctx, index));
+}
+
+/**
+ * For state changes whose answer is a GAP (cancel/pause/resume, billpro-api.md §5.12): the
+ * resource if the body carries one, or `null` for an acknowledgement without it (empty body,
+ * `{}`, `{"success": true}`), which tells the caller to read the resource afresh.
+ */
+export function readOneOrAcknowledgement<S extends z.ZodType>(
+  reply: SuccessReply,
+  endpoint: EndpointName,
+  schema: S,
+  ctx: ReadContext,
+): z.output<S> | null {
+  if (!reply.text.trim() || reply.status === 204) return null;
+  const body = unwrapEnvelope(readJson(reply, ctx), endpoint, 'one');
+  if (body === null || (isRecord(body) && !('id' in body))) return null;
+  return check(schema, body, reply, ctx);
+}
+
+function readJson(reply: SuccessReply, ctx: ReadContext): unknown {
+  const text = reply.text;
+  if (/html/i.test(reply.contentType) || /^\s*</.test(text)) {
+    throw unreadable(
+      reply,
+      ctx,
+      'it sent a web page instead of data. Check the API base URL in Settings',
+      true,
+    );
+  }
+  if (!text.trim()) throw unreadable(reply, ctx, 'the answer was empty', false);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // Truncated JSON is what a cut connection looks like; a second try may well succeed.
+    throw unreadable(reply, ctx, 'the answer was not valid JSON', false);
+  }
+}
+
+function check<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  reply: SuccessReply,
+  ctx: ReadContext,
+  index?: number,
+): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const where = index === undefined ? '' : `item ${index + 1}: `;
+  const issues = parsed.error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'the answer'} ${lowerFirst(issue.message)}`)
+    .join('; ');
+  throw unreadable(
+    reply,
+    ctx,
+    `${where}${issues}. This BillPro may use a newer format than Desk knows`,
+    true,
+  );
+}
+
+function unreadable(reply: SuccessReply, ctx: ReadContext, why: string, isPersistent: boolean): DeskError {
+  const saved = ctx.write ? ' BillPro did accept the request, so the change was probably saved.' : '';
+  const error = new DeskError(
+    'SERVER',
+    ctx.redact(`BillPro answered with something Desk could not read for ${ctx.subject}: ${why}.${saved}`),
+    // A write that got a 2xx did happen; the outbox must look the result up, not resend it.
+    { status: reply.status, outcomeUnknown: ctx.write },
+  );
+  if (isPersistent) persistent.add(error);
+  return error;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
