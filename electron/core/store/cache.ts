@@ -1,0 +1,497 @@
+/**
+ * The cached collections: BillPro's entities as received, plus the indexed columns the list
+ * screens filter, sort and search on, plus local bookkeeping (temp ids, pending counts).
+ */
+import { DeskError } from '../errors.ts';
+import {
+  APPLY_FILTER,
+  COLLECTIONS,
+  COLUMNS,
+  DEFAULT_SORT,
+  ENTITY_SCHEMAS,
+  SEARCHABLE,
+  SORT_FIELDS,
+  SORT_SQL,
+  TABLES,
+  TO_COLUMNS,
+  WhereBuilder,
+  type Collection,
+  type EntityMap,
+  type FilterMap,
+  type SortDirection,
+  type SortField,
+} from './collections.ts';
+import { num, numOrNull, str, strOrNull, type Connection, type SqlParams, type SqlRow } from './database.ts';
+import { toFtsQuery } from './fts.ts';
+
+export interface CachedRow<C extends Collection> {
+  collection: C;
+  /** BillPro's id, or a negative temp id while the entity exists only here. */
+  id: number;
+  entity: EntityMap[C];
+  /** Outbox entries not yet done or discarded that target this row (for "not sent" badges). */
+  pending: number;
+  /** True while the row was created offline and BillPro has not confirmed it. */
+  local: boolean;
+  /** The temp id this row was created with, kept after BillPro gave it a real id. */
+  localId: number | null;
+  /** An optimistic change was discarded or completed: BillPro's version should be fetched. */
+  stale: boolean;
+  /** When this copy was written locally (ISO 8601). */
+  writtenAt: string;
+}
+
+/** A stored row that no longer parses; it is left out of answers, never crashes them. */
+export interface InvalidRow {
+  collection: Collection;
+  id: number;
+  issues: string;
+}
+
+export interface ListQuery<C extends Collection> {
+  filter?: FilterMap[C];
+  /** What the person typed; each word matches as a prefix (`dan` finds Daniel). */
+  search?: string;
+  /** Defaults: by relevance when searching, else the collection's usual order. */
+  sort?: { field: SortField<C>; direction?: SortDirection };
+  /** 1–1000, default 50. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface ListResult<C extends Collection> {
+  rows: CachedRow<C>[];
+  /** Rows matching the filter and search, across all pages. */
+  total: number;
+  skipped: InvalidRow[];
+}
+
+export interface UpsertOptions {
+  /**
+   * Overwrite rows that have outbox entries waiting. Off by default so a sync page never undoes
+   * an optimistic change; the pusher turns it on to write BillPro's answer to a change it sent.
+   */
+  force?: boolean;
+  /** The sync run (from `recordSync`) that fetched these entities, for `removeMissing`. */
+  run?: number;
+}
+
+export interface UpsertResult {
+  /** Rows inserted or changed. */
+  written: number;
+  /** Rows already cached exactly as received (only marked as seen by this run). */
+  unchanged: number;
+  /** Ids left as they were because they have outbox entries waiting (see `force`). */
+  keptPending: number[];
+}
+
+export interface SyncState {
+  collection: Collection;
+  /** When the collection was last fully pulled (ISO 8601), or null if never. */
+  syncedAt: string | null;
+  /** The next page to fetch when a pull was interrupted, or null. */
+  nextPage: number | null;
+  /** True when the last pull reached the end. */
+  complete: boolean;
+}
+
+export interface StaleRow {
+  collection: Collection;
+  id: number;
+}
+
+const ROW_SELECT = 't.id, t.json, t.pending, t.local_id, t.stale, t.written_at';
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 1000;
+
+export class Cache {
+  readonly #db: Connection;
+  readonly #now: () => Date;
+  readonly #onInvalidRow: (row: InvalidRow) => void;
+
+  constructor(db: Connection, now: () => Date, onInvalidRow: (row: InvalidRow) => void) {
+    this.#db = db;
+    this.#now = now;
+    this.#onInvalidRow = onInvalidRow;
+  }
+
+  /** A fresh temp id, unique across all collections and never handed out twice. */
+  newTempId(): number {
+    return this.#db.transaction(() => {
+      const row = this.#db.get(`SELECT value FROM meta WHERE key = 'next_temp_id'`);
+      const next = row ? Number(str(row, 'value')) : -1;
+      this.#db.run(`INSERT OR REPLACE INTO meta(key, value) VALUES ('next_temp_id', :value)`, {
+        value: String(next - 1),
+      });
+      return next;
+    });
+  }
+
+  /**
+   * Validates every entity first (nothing is written if one is invalid), then writes them all in
+   * one transaction with prepared statements.
+   */
+  upsertMany<C extends Collection>(
+    collection: C,
+    entities: readonly unknown[],
+    options: UpsertOptions = {},
+  ): UpsertResult {
+    const schema = ENTITY_SCHEMAS[collection];
+    const parsed: EntityMap[C][] = [];
+    for (const [index, raw] of entities.entries()) {
+      const result = schema.safeParse(raw);
+      if (!result.success) {
+        throw new DeskError(
+          'BAD_INPUT',
+          `${collection}[${index}] cannot be cached: ${describeIssues(result.error.issues)}`,
+        );
+      }
+      parsed.push(result.data);
+    }
+    const columns = COLUMNS[collection];
+    const sql = upsertSql(collection);
+    // Rows BillPro sent again unchanged only need to be marked as seen: rewriting them would
+    // churn every index and the search index for nothing (full re-syncs are mostly unchanged).
+    const seenSql = `UPDATE ${TABLES[collection]} SET seen_run = max(seen_run, :seen_run)
+      WHERE id = :id AND (pending = 0 OR :force = 1)`;
+    const productNames = new Map<number, string | null>();
+    const productName = (id: number): string | null => {
+      if (!productNames.has(id)) {
+        const row = this.#db.get('SELECT name FROM products WHERE id = :id', { id });
+        productNames.set(id, row ? strOrNull(row, 'name') : null);
+      }
+      return productNames.get(id) ?? null;
+    };
+    return this.#db.transaction(() => {
+      const run = options.run ?? this.#latestRun();
+      const writtenAt = this.#now().toISOString();
+      const keptPending: number[] = [];
+      let written = 0;
+      let unchanged = 0;
+      for (const [index, entity] of parsed.entries()) {
+        const values = TO_COLUMNS[collection](entity, productName);
+        const params: SqlParams = {
+          id: entity.id,
+          local_id: entity.id < 0 ? entity.id : null,
+          json: JSON.stringify(entities[index]),
+          seen_run: run,
+          written_at: writtenAt,
+          force: options.force ? 1 : 0,
+        };
+        for (const column of columns) params[column] = values[column] ?? null;
+        if (this.#db.run(sql, params).changes > 0) {
+          written++;
+        } else if (
+          this.#db.run(seenSql, { id: entity.id, seen_run: run, force: params.force ?? 0 }).changes > 0
+        ) {
+          unchanged++;
+        } else {
+          keptPending.push(entity.id);
+        }
+      }
+      return { written, unchanged, keptPending };
+    });
+  }
+
+  /** A row by id; a temp id also finds the row after BillPro gave it a real id. */
+  get<C extends Collection>(collection: C, id: number): CachedRow<C> | undefined {
+    const table = TABLES[collection];
+    const row =
+      this.#db.get(`SELECT ${ROW_SELECT} FROM ${table} t WHERE t.id = :id`, { id }) ??
+      (id < 0
+        ? this.#db.get(`SELECT ${ROW_SELECT} FROM ${table} t WHERE t.local_id = :id`, { id })
+        : undefined);
+    if (!row) return undefined;
+    const read = this.#read(collection, row);
+    if ('issues' in read) {
+      this.#onInvalidRow(read);
+      return undefined;
+    }
+    return read;
+  }
+
+  list<C extends Collection>(collection: C, query: ListQuery<C> = {}): ListResult<C> {
+    const table = TABLES[collection];
+    const where = new WhereBuilder();
+    if (query.filter) APPLY_FILTER[collection](where, query.filter);
+
+    const params: SqlParams = { ...where.params };
+    let join = '';
+    let countWhere = where.sql();
+    const searchText = query.search?.trim() ?? '';
+    const match = searchText === '' ? null : toFtsQuery(searchText);
+    if (searchText !== '' && !SEARCHABLE[collection]) {
+      throw new DeskError('BAD_INPUT', `${collection} cannot be searched by text; filter them instead.`);
+    }
+    if (match !== null) {
+      params.q = match;
+      join = `JOIN (SELECT rowid AS rid, rank AS score FROM ${table}_fts WHERE ${table}_fts MATCH :q) s ON s.rid = t.id`;
+      const inSearch = `t.id IN (SELECT rowid FROM ${table}_fts WHERE ${table}_fts MATCH :q)`;
+      countWhere = countWhere === '' ? `WHERE ${inSearch}` : `${countWhere} AND ${inSearch}`;
+    }
+
+    const order = this.#orderBy(collection, query.sort, match !== null);
+    const limit = clampLimit(query.limit);
+    const offset = Math.max(0, Math.floor(query.offset ?? 0));
+
+    const total = num(
+      this.#db.get(`SELECT count(*) AS n FROM ${table} t ${countWhere}`, params) ?? { n: 0 },
+      'n',
+    );
+    const found = this.#db.all(
+      `SELECT ${ROW_SELECT} FROM ${table} t ${join} ${where.sql()} ORDER BY ${order} LIMIT :limit OFFSET :offset`,
+      { ...params, limit, offset },
+    );
+    const rows: CachedRow<C>[] = [];
+    const skipped: InvalidRow[] = [];
+    for (const row of found) {
+      const read = this.#read(collection, row);
+      if ('issues' in read) {
+        skipped.push(read);
+        this.#onInvalidRow(read);
+      } else {
+        rows.push(read);
+      }
+    }
+    return { rows, total, skipped };
+  }
+
+  /** Drops one row (BillPro said it no longer exists). Returns whether a row was there. */
+  remove(collection: Collection, id: number): boolean {
+    return this.#db.run(`DELETE FROM ${TABLES[collection]} WHERE id = :id`, { id }).changes > 0;
+  }
+
+  /**
+   * After a full pull (run `run` reached the last page): drops BillPro rows the pull did not see.
+   * Rows with outbox entries waiting and offline-created rows stay.
+   */
+  removeMissing(collection: Collection, run: number): number {
+    return this.#db.run(
+      `DELETE FROM ${TABLES[collection]} WHERE id > 0 AND pending = 0 AND seen_run < :run`,
+      { run },
+    ).changes;
+  }
+
+  /** Rows whose optimistic change ended; BillPro's version should be fetched for them. */
+  listStale(): StaleRow[] {
+    const stale: StaleRow[] = [];
+    for (const collection of COLLECTIONS) {
+      for (const row of this.#db.all(`SELECT id FROM ${TABLES[collection]} WHERE stale = 1 AND id > 0`)) {
+        stale.push({ collection, id: num(row, 'id') });
+      }
+    }
+    return stale;
+  }
+
+  /** Kept in the same transaction as the outbox change that causes it. */
+  adjustPending(collection: Collection, id: number, delta: number): void {
+    this.#db.run(`UPDATE ${TABLES[collection]} SET pending = max(0, pending + :delta) WHERE id = :id`, {
+      id,
+      delta,
+    });
+  }
+
+  markStale(collection: Collection, id: number): void {
+    this.#db.run(`UPDATE ${TABLES[collection]} SET stale = 1 WHERE id = :id AND id > 0`, { id });
+  }
+
+  /** Recomputes pending counts from the outbox (self-repair on open; cheap with the indexes). */
+  recountPending(): void {
+    for (const collection of COLLECTIONS) {
+      const table = TABLES[collection];
+      this.#db.run(
+        `UPDATE ${table} SET pending = (
+           SELECT count(*) FROM outbox o
+           WHERE o.target_collection = :collection AND o.target_id = ${table}.id
+             AND o.state NOT IN ('done', 'discarded'))
+         WHERE pending <> 0 OR id IN (
+           SELECT target_id FROM outbox
+           WHERE target_collection = :collection AND state NOT IN ('done', 'discarded'))`,
+        { collection },
+      );
+    }
+  }
+
+  // ------------------------------------------------------------ sync state
+
+  syncState(collection: Collection): SyncState {
+    const row = this.#db.get('SELECT * FROM sync_state WHERE collection = :collection', { collection });
+    if (!row) return { collection, syncedAt: null, nextPage: null, complete: false };
+    return {
+      collection,
+      syncedAt: strOrNull(row, 'synced_at'),
+      nextPage: numOrNull(row, 'next_page'),
+      complete: num(row, 'complete') === 1,
+    };
+  }
+
+  /** Records how far a pull got, so an interrupted one resumes at `nextPage`. */
+  saveSyncProgress(collection: Collection, progress: { nextPage: number | null; complete?: boolean }): void {
+    this.#db.run(
+      `INSERT INTO sync_state(collection, next_page, complete, updated_at)
+       VALUES (:collection, :next_page, :complete, :now)
+       ON CONFLICT(collection) DO UPDATE SET next_page = excluded.next_page, complete = excluded.complete,
+         updated_at = excluded.updated_at`,
+      {
+        collection,
+        next_page: progress.nextPage,
+        complete: progress.complete ? 1 : 0,
+        now: this.#now().toISOString(),
+      },
+    );
+  }
+
+  /** The pull finished at `at` (ISO 8601): the collection is complete and up to date as of then. */
+  markSynced(collection: Collection, at: string): void {
+    this.#db.run(
+      `INSERT INTO sync_state(collection, synced_at, next_page, complete, updated_at)
+       VALUES (:collection, :at, NULL, 1, :now)
+       ON CONFLICT(collection) DO UPDATE SET synced_at = excluded.synced_at, next_page = NULL, complete = 1,
+         updated_at = excluded.updated_at`,
+      { collection, at, now: this.#now().toISOString() },
+    );
+  }
+
+  // ------------------------------------------------------------ temp ids
+
+  /**
+   * Gives the row born as `tempId` its BillPro id and points cached references at it. If a sync
+   * already brought BillPro's row, the temp row folds into it. Returns the collection it was in.
+   */
+  rewriteRow(tempId: number, realId: number): Collection | null {
+    let found: Collection | null = null;
+    for (const collection of COLLECTIONS) {
+      const table = TABLES[collection];
+      const temp = this.#db.get(`SELECT pending FROM ${table} WHERE id = :id`, { id: tempId });
+      if (!temp) continue;
+      found = collection;
+      const params = { temp: tempId, real: realId };
+      if (this.#db.get(`SELECT 1 AS x FROM ${table} WHERE id = :real`, params)) {
+        this.#db.run(`UPDATE ${table} SET local_id = :temp, pending = pending + :pending WHERE id = :real`, {
+          ...params,
+          pending: num(temp, 'pending'),
+        });
+        this.#db.run(`DELETE FROM ${table} WHERE id = :temp`, params);
+      } else {
+        this.#db.run(
+          `UPDATE ${table} SET id = :real, json = json_set(json, '$.id', :real), local_id = :temp WHERE id = :temp`,
+          params,
+        );
+      }
+      break;
+    }
+    const params = { temp: tempId, real: realId };
+    this.#db.run(
+      `UPDATE orders SET customer_id = :real, json = json_set(json, '$.customer_id', :real),
+         customer_text = (SELECT trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '') || ' ' ||
+           coalesce(c.email, '')) FROM customers c WHERE c.id = :real)
+       WHERE customer_id = :temp`,
+      params,
+    );
+    this.#db.run(
+      `UPDATE scheduled_payments SET order_id = :real, json = json_set(json, '$.order_id', :real) WHERE order_id = :temp`,
+      params,
+    );
+    return found;
+  }
+
+  /** Deletes an offline-created row whose create was discarded. */
+  removeTemp(collection: Collection, tempId: number): void {
+    if (tempId < 0) this.#db.run(`DELETE FROM ${TABLES[collection]} WHERE id = :id`, { id: tempId });
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  #latestRun(): number {
+    const row = this.#db.get('SELECT max(id) AS run FROM sync_history');
+    return row ? (numOrNull(row, 'run') ?? 0) : 0;
+  }
+
+  #orderBy<C extends Collection>(collection: C, sort: ListQuery<C>['sort'], searching: boolean): string {
+    if (!sort && searching) return 's.score, t.id DESC';
+    const chosen = sort ?? DEFAULT_SORT[collection];
+    const fields: readonly string[] = SORT_FIELDS[collection];
+    if (!fields.includes(chosen.field)) {
+      throw new DeskError('BAD_INPUT', `${collection} cannot be sorted by "${String(chosen.field)}".`);
+    }
+    const direction = chosen.direction === 'desc' ? 'DESC' : 'ASC';
+    const columns = (SORT_SQL[collection] as Record<string, readonly string[]>)[chosen.field] ?? [];
+    return [...columns, 't.id'].map((column) => `${column} ${direction}`).join(', ');
+  }
+
+  #read<C extends Collection>(collection: C, row: SqlRow): CachedRow<C> | InvalidRow {
+    const id = num(row, 'id');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(str(row, 'json'));
+    } catch {
+      return { collection, id, issues: 'stored JSON is unreadable' };
+    }
+    const parsed = ENTITY_SCHEMAS[collection].safeParse(raw);
+    if (!parsed.success) return { collection, id, issues: describeIssues(parsed.error.issues) };
+    return {
+      collection,
+      id,
+      entity: parsed.data,
+      pending: num(row, 'pending'),
+      local: id < 0,
+      localId: numOrNull(row, 'local_id'),
+      stale: num(row, 'stale') === 1,
+      writtenAt: str(row, 'written_at'),
+    };
+  }
+}
+
+const UPSERT_SQL = new Map<Collection, string>();
+
+function upsertSql(collection: Collection): string {
+  const cached = UPSERT_SQL.get(collection);
+  if (cached) return cached;
+  const table = TABLES[collection];
+  const columns = [...COLUMNS[collection]];
+  const names = ['id', 'local_id', 'json', 'seen_run', 'written_at', 'stale', ...columns];
+  const values = [
+    ':id',
+    ':local_id',
+    ':json',
+    ':seen_run',
+    ':written_at',
+    '0',
+    ...columns.map((c) => `:${c}`),
+  ];
+  const updates = [
+    'json = excluded.json',
+    'seen_run = excluded.seen_run',
+    'written_at = excluded.written_at',
+    'stale = 0',
+    `local_id = coalesce(${table}.local_id, excluded.local_id)`,
+    ...columns.map((c) => `${c} = excluded.${c}`),
+  ];
+  if (collection === 'orders') {
+    // The customer's name and email ride along so searching orders finds them by customer.
+    names.push('customer_text');
+    values.push(
+      `(SELECT trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '') || ' ' || coalesce(c.email, ''))
+        FROM customers c WHERE c.id = :customer_id)`,
+    );
+    updates.push('customer_text = excluded.customer_text');
+  }
+  const sql = `INSERT INTO ${table} (${names.join(', ')}) VALUES (${values.join(', ')})
+    ON CONFLICT(id) DO UPDATE SET ${updates.join(', ')}
+    WHERE (${table}.pending = 0 OR :force = 1)
+      AND (${table}.json IS NOT excluded.json OR ${table}.stale = 1 OR :force = 1)`;
+  UPSERT_SQL.set(collection, sql);
+  return sql;
+}
+
+function clampLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_LIMIT;
+  return Math.min(MAX_LIMIT, Math.max(1, Math.floor(limit)));
+}
+
+export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length ? issue.path.map(String).join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}

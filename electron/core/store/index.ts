@@ -1,0 +1,52 @@
+/**
+ * A profile's local store: encrypted cache + durable outbox + sync history (DESIGN.md "Data").
+ */
+export { openStore, Store, type StoreOptions, type TempIdRewrite } from './store.ts';
+export { StoreOpenError, type StoreOpenFailure } from './database.ts';
+export {
+  COLLECTIONS,
+  SORT_FIELDS,
+  toCents,
+  type Collection,
+  type EntityMap,
+  type FilterMap,
+  type ProductFilter,
+  type CustomerFilter,
+  type OrderFilter,
+  type ScheduledPaymentFilter,
+  type TimeRange,
+  type SortField,
+  type SortDirection,
+} from './collections.ts';
+export type {
+  CachedRow,
+  InvalidRow,
+  ListQuery,
+  ListResult,
+  UpsertOptions,
+  UpsertResult,
+  SyncState,
+  StaleRow,
+} from './cache.ts';
+export {
+  OUTBOX_STATES,
+  type OutboxState,
+  type OutboxEntry,
+  type NewOutboxEntry,
+  type OutboxError,
+  type OutboxListQuery,
+  type OutboxCounts,
+  type OpenRecovery,
+  type JsonValue,
+} from './outbox.ts';
+export {
+  OUTBOX_KINDS,
+  OUTBOX_PAYLOADS,
+  OrderCreatePayload,
+  targetCollection,
+  isCreate,
+  type OutboxKind,
+  type OutboxPayloadMap,
+} from './outbox-kinds.ts';
+export type { SyncHistoryEntry } from './sync-log.ts';
+export { toFtsQuery } from './fts.ts';

@@ -1,0 +1,118 @@
+/**
+ * 100k orders in one profile's cache: everything lands, counts and filtered pages stay right,
+ * search finds one order among them. Correctness only — timings belong to the benchmarks.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../electron/core/store/index.ts';
+import { ORDER_STATUSES } from '../../electron/core/billpro/wire.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'billpro-scale-'));
+const ORDERS = 100_000;
+const CUSTOMERS = 1_000;
+const BATCH = 10_000;
+const T0 = Date.UTC(2023, 0, 1);
+let store: Store;
+
+function order(i: number) {
+  return {
+    id: i,
+    order_type: i % 4 === 0 ? 'subscription' : 'single_payment',
+    status: ORDER_STATUSES[i % ORDER_STATUSES.length],
+    invoice_id: `INV-${String(i).padStart(7, '0')}`,
+    customer_id: (i % CUSTOMERS) + 1,
+    currency: i % 2 === 0 ? 'EUR' : 'GBP',
+    total_amount: `${i % 500}.${String(i % 100).padStart(2, '0')}`,
+    products: [{ product_id: 1, amount: '1.00' }],
+    created_at: new Date(T0 + i * 60_000).toISOString(),
+  };
+}
+
+beforeAll(() => {
+  store = openStore({ file: join(dir, 'scale.db'), encryptionKey: 'scale-key' });
+  store.upsertMany(
+    'customers',
+    Array.from({ length: CUSTOMERS }, (_, k) => ({
+      id: k + 1,
+      customer_id: `CUS${k + 1}`,
+      first_name: `Given${k + 1}`,
+      last_name: `Family${k + 1}`,
+      email: `c${k + 1}@example.com`,
+      created_at: new Date(T0).toISOString(),
+      updated_at: new Date(T0).toISOString(),
+    })),
+  );
+  for (let start = 1; start <= ORDERS; start += BATCH) {
+    const result = store.upsertMany(
+      'orders',
+      Array.from({ length: BATCH }, (_, k) => order(start + k)),
+    );
+    expect(result.written).toBe(BATCH);
+  }
+}, 180_000);
+
+afterAll(() => {
+  store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('100k orders', () => {
+  it('are all there, newest first', () => {
+    const page = store.list('orders', { limit: 3 });
+    expect(page.total).toBe(ORDERS);
+    expect(page.rows.map((r) => r.id)).toEqual([ORDERS, ORDERS - 1, ORDERS - 2]);
+  });
+
+  it('filter and count correctly', () => {
+    const expected = (predicate: (i: number) => boolean) => {
+      let n = 0;
+      for (let i = 1; i <= ORDERS; i++) if (predicate(i)) n++;
+      return n;
+    };
+    const paused = ORDER_STATUSES.indexOf('paused');
+    const result = store.list('orders', { filter: { status: 'paused', currency: 'EUR' }, limit: 1000 });
+    const want = expected((i) => i % ORDER_STATUSES.length === paused && i % 2 === 0);
+    expect(result.total).toBe(want);
+    expect(result.rows).toHaveLength(Math.min(1000, want));
+    expect(result.rows.every((r) => r.entity.status === 'paused' && r.entity.currency === 'EUR')).toBe(true);
+
+    const forCustomer = store.list('orders', {
+      filter: { customer_id: 42 },
+      sort: { field: 'created_at', direction: 'asc' },
+    });
+    expect(forCustomer.total).toBe(ORDERS / CUSTOMERS);
+    expect(forCustomer.rows[0]?.id).toBe(41);
+
+    const lastPage = store.list('orders', {
+      filter: { order_type: 'subscription' },
+      offset: ORDERS / 4 - 2,
+      limit: 10,
+    });
+    expect(lastPage.total).toBe(ORDERS / 4);
+    expect(lastPage.rows).toHaveLength(2);
+  });
+
+  it('sort by total and find one invoice by search', () => {
+    const top = store.list('orders', { sort: { field: 'total', direction: 'desc' }, limit: 1 });
+    expect(top.rows[0]?.entity.total_amount).toBe('499.99');
+    const found = store.list('orders', { search: 'INV-0087654' });
+    expect(found.rows.map((r) => r.id)).toEqual([87654]);
+    // A prefix search: given77 also matches Given770–Given779.
+    expect(store.list('orders', { search: 'given77', limit: 1 }).total).toBe((ORDERS / CUSTOMERS) * 11);
+    expect(store.list('orders', { search: 'c77@example.com', limit: 1 }).total).toBe(ORDERS / CUSTOMERS);
+  });
+
+  it('a full re-sync of an unchanged page only marks it seen', () => {
+    const run = store.recordSync({ collection: 'orders', full: true });
+    const again = store.upsertMany(
+      'orders',
+      Array.from({ length: BATCH }, (_, k) => order(k + 1)),
+      { run },
+    );
+    expect(again).toEqual({ written: 0, unchanged: BATCH, keptPending: [] });
+    // Only the re-sent page was seen by this run; a removeMissing would keep exactly those.
+    expect(store.list('orders').total).toBe(ORDERS);
+  });
+});
