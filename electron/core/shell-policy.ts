@@ -1,0 +1,185 @@
+/**
+ * The security decisions of the Electron shell, as plain functions so they are tested in Node
+ * (DESIGN.md "Security (Electron)"). The shell files (main.ts, window.ts, ipc.ts) only wire
+ * these into Electron's hooks; no decision is made there.
+ *
+ * The renderer is served from a privileged custom scheme, `app://desk/…`, rather than file://:
+ * it gives the page a real origin of its own, so CSP 'self', the IPC sender check and the
+ * navigation guard all mean "our bundled files" and nothing else on disk, and the response
+ * headers (CSP, nosniff) are ours to set.
+ */
+import path from 'node:path';
+
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'desk';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
+export const APP_ENTRY_FILE = 'index.html';
+
+/**
+ * `scheme://host[:port]` of a URL, or null for URLs without one (file:, data:, javascript:,
+ * about:, blob:). Node's URL gives `origin === 'null'` for schemes it does not know (like
+ * `app:`), while Chromium treats our registered standard scheme as a real origin; this
+ * function gives both the same answer.
+ */
+export function originOf(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.username !== '' || parsed.password !== '') return null;
+  const scheme = parsed.protocol.toLowerCase();
+  if (scheme !== `${APP_SCHEME}:` && scheme !== 'https:' && scheme !== 'http:') return null;
+  if (parsed.host === '') return null;
+  return `${scheme}//${parsed.host.toLowerCase()}`;
+}
+
+/** A page of the app itself: the only place the window may navigate or redirect to. */
+export function isAllowedNavigation(url: string, appOrigin: string = APP_ORIGIN): boolean {
+  return originOf(url) === appOrigin;
+}
+
+/** Links the person may open in their browser: https only, and no `user@host` disguise. */
+export function isSafeExternalUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  return (
+    parsed.protocol === 'https:' && parsed.hostname !== '' && parsed.username === '' && parsed.password === ''
+  );
+}
+
+export type WindowOpenDecision = { action: 'deny'; openExternally: string | null };
+
+/** `window.open` / `target=_blank`: never a new Electron window; safe links go to the browser. */
+export function decideWindowOpen(url: string): WindowOpenDecision {
+  return { action: 'deny', openExternally: isSafeExternalUrl(url) ? url : null };
+}
+
+/**
+ * The page's Content-Security-Policy. Svelte 5 sets dynamic styles through CSSOM
+ * (`element.style`), which CSP does not govern, and Vite emits styles as files, so style-src
+ * needs no 'unsafe-inline'. The renderer talks to the Desk over IPC, never over the network,
+ * so connect-src is 'self' only. It is written as one string literal assigned to its header
+ * name so that electronegativity's CSP evaluator reads the real policy.
+ */
+const securityHeaders: Record<string, string> = {};
+securityHeaders['content-security-policy'] =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; media-src 'none'; object-src 'none'; frame-src 'none'; worker-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+export function cspHeader(): string {
+  return securityHeaders['content-security-policy'] ?? "default-src 'none'";
+}
+
+/**
+ * The BrowserWindow's webPreferences. Spellcheck is off: on Windows and Linux Chromium would
+ * download Hunspell dictionaries from Google's CDN, and a billing console's fields (names,
+ * emails, ids) gain nothing from it. Dev tools exist only in unpackaged builds.
+ */
+export function windowWebPreferences(preloadPath: string, options: { devTools: boolean }) {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    experimentalFeatures: false,
+    // Middle-click (auxclick) on a link would otherwise ask for a new window.
+    disableBlinkFeatures: 'Auxclick',
+    enableWebSQL: false,
+    navigateOnDragDrop: false,
+    safeDialogs: true,
+    spellcheck: false,
+    devTools: options.devTools,
+  } as const;
+}
+
+export type ShellWebPreferences = ReturnType<typeof windowWebPreferences>;
+
+/** Session permission requests (camera, notifications, geolocation, …): the Desk needs none. */
+export function denyPermissionRequest(
+  _webContents: unknown,
+  _permission: string,
+  callback: (granted: boolean) => void,
+): void {
+  callback(false);
+}
+
+/** Session permission checks: the synchronous twin of the request handler. */
+export function denyPermissionCheck(): boolean {
+  return false;
+}
+
+/** Headers of every file the app scheme serves. */
+export function rendererResponseHeaders(contentType: string): Record<string, string> {
+  return {
+    'content-type': contentType,
+    'content-security-policy': cspHeader(),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cache-control': 'no-cache',
+  };
+}
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.txt': 'text/plain; charset=utf-8',
+  '.wasm': 'application/wasm',
+};
+
+export function contentTypeOf(filePath: string): string {
+  return CONTENT_TYPES[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/**
+ * The file under `rootDir` that an `app://desk/…` request names, or null when the request is
+ * not ours or tries to leave the folder (`..`, encoded slashes or backslashes, NUL bytes).
+ * A path without an extension is a screen of the single-page app and gets index.html.
+ */
+export function resolveRendererFile(
+  rootDir: string,
+  requestUrl: string,
+  appOrigin: string = APP_ORIGIN,
+): string | null {
+  if (originOf(requestUrl) !== appOrigin) return null;
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(requestUrl).pathname);
+  } catch {
+    return null;
+  }
+  if (pathname.includes('\0') || pathname.includes('\\')) return null;
+  const segments = pathname.split('/').filter((segment) => segment !== '');
+  if (segments.some((segment) => segment === '..' || segment === '.')) return null;
+  const relative = segments.join('/');
+  const root = path.resolve(rootDir);
+  if (relative === '' || path.posix.extname(relative) === '') return path.join(root, APP_ENTRY_FILE);
+  const resolved = path.resolve(root, relative);
+  if (!resolved.startsWith(root + path.sep)) return null;
+  return resolved;
+}
