@@ -50,3 +50,4 @@ export {
 } from './outbox-kinds.ts';
 export type { SyncHistoryEntry } from './sync-log.ts';
 export { toFtsQuery } from './fts.ts';
+export type { DashboardSummary } from './summary.ts';

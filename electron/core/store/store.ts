@@ -3,6 +3,7 @@
  * file. Everything here is synchronous and runs on the main process's thread; every method is
  * usable inside `transaction()`, which is how an outbox change and its cache change stay atomic.
  */
+import { dashboardSummary, type DashboardSummary } from './summary.ts';
 import { DeskError } from '../errors.ts';
 import {
   Cache,
@@ -66,6 +67,11 @@ export class Store {
     this.#outbox = new Outbox(db, this.#cache, now);
     this.#log = new SyncLog(db, now);
     this.recovered = this.#outbox.recover();
+  }
+
+  /** The dashboard's figures (see summary.ts). */
+  summary(now: Date, options: { months: number; days: number }): DashboardSummary {
+    return dashboardSummary(this.#db, now, options);
   }
 
   get schemaVersion(): number {

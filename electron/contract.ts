@@ -1,0 +1,414 @@
+/**
+ * The one Desk contract (DESIGN.md rule 2). Every method the renderer may call — its name, input
+ * schema and output schema — and every event the Desk emits are declared here once. The IPC
+ * handlers (ipc.ts), the preload bridge (preload.ts), the web host (web-host.ts) and the
+ * renderer's client are all derived from these tables; no channel name is typed anywhere else.
+ *
+ * Inputs are parsed with these schemas in the main process (payloads arrive as `unknown`).
+ * Outputs are produced by the Desk and typed by these schemas. Nothing here carries a token
+ * back out: `ProfileSummary` has no token field, and `profiles.add` takes one only as input.
+ */
+import { z } from 'zod';
+import { ERROR_CODES } from './core/errors.ts';
+import {
+  Customer,
+  CustomerInput,
+  DurationUnit,
+  Order,
+  OrderInput,
+  OrderStatus,
+  Product,
+  PurchaseType,
+  ScheduledPayment,
+} from './core/billpro/wire.ts';
+
+// ---------------------------------------------------------------- shared pieces
+
+export const ProfileId = z.string().min(1).max(64);
+export const ENVIRONMENTS = ['production', 'staging', 'custom', 'sandbox'] as const;
+export const Environment = z.enum(ENVIRONMENTS);
+export type Environment = z.infer<typeof Environment>;
+
+export { ENVIRONMENT_BASE_URLS } from './contract-constants.ts';
+
+export const CONNECTIVITY_STATES = ['unknown', 'online', 'offline', 'unreachable', 'token_rejected'] as const;
+export const Connectivity = z.enum(CONNECTIVITY_STATES);
+export type Connectivity = z.infer<typeof Connectivity>;
+
+/** What the renderer may know about a profile: never its token. */
+export const ProfileSummary = z.object({
+  id: ProfileId,
+  name: z.string(),
+  environment: Environment,
+  baseUrl: z.string(),
+  billproProfileId: z.number().int().positive().nullable(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  connectivity: Connectivity,
+  pendingChanges: z.number().int().nonnegative(),
+});
+export type ProfileSummary = z.infer<typeof ProfileSummary>;
+
+export const ProfilesState = z.object({
+  profiles: z.array(ProfileSummary),
+  activeId: ProfileId.nullable(),
+});
+export type ProfilesState = z.infer<typeof ProfilesState>;
+
+const BaseUrl = z
+  .string()
+  .trim()
+  .url('Enter a full URL, like https://app.bill.pro/api/v1')
+  .refine((u) => /^https?:\/\//i.test(u), 'The URL must start with https:// (or http:// for a local server)');
+
+const ApiToken = z
+  .string()
+  .trim()
+  .min(8, 'The API token looks too short: copy it again from BillPro → Users → User Details')
+  .max(512)
+  .refine((t) => !/\s/.test(t), 'The API token cannot contain spaces');
+
+const BillProProfileNumber = z.number().int().positive().nullable();
+
+/** Connection details typed by a person: the only place a token enters the Desk. */
+export const ConnectionInput = z.object({
+  environment: z.enum(['production', 'staging', 'custom']),
+  baseUrl: BaseUrl.optional(),
+  token: ApiToken,
+  billproProfileId: BillProProfileNumber.optional(),
+});
+export type ConnectionInput = z.infer<typeof ConnectionInput>;
+
+export const ConnectionTestResult = z.object({
+  ok: z.literal(true),
+  productsOnFirstPage: z.number().int().nonnegative(),
+});
+
+/** Rows as the Desk returns them: BillPro's entity plus what only this device knows. */
+const LocalMarks = {
+  /** Changes waiting in the outbox for this row. */
+  pending: z.number().int().nonnegative(),
+  /** True for a row created offline that BillPro has not confirmed yet (its id is temporary). */
+  localOnly: z.boolean(),
+};
+const LocalId = z.number().int(); // temporary ids are negative
+export const ProductRow = Product.extend({ ...LocalMarks });
+export const CustomerRow = Customer.extend({ id: LocalId, ...LocalMarks });
+export const OrderRow = Order.extend({ id: LocalId, customer_id: LocalId, ...LocalMarks });
+export const ScheduledPaymentRow = ScheduledPayment.extend({ order_id: LocalId, ...LocalMarks });
+export type ProductRow = z.output<typeof ProductRow>;
+export type CustomerRow = z.output<typeof CustomerRow>;
+export type OrderRow = z.output<typeof OrderRow>;
+export type ScheduledPaymentRow = z.output<typeof ScheduledPaymentRow>;
+
+const SortDirection = z.enum(['asc', 'desc']);
+const Paging = {
+  offset: z.number().int().nonnegative().default(0),
+  limit: z.number().int().positive().max(1000).default(100),
+  search: z.string().max(200).optional(),
+};
+
+function page<T extends z.ZodType>(row: T) {
+  return z.object({
+    rows: z.array(row),
+    total: z.number().int().nonnegative(),
+    syncedAt: z.string().nullable(),
+  });
+}
+
+const ProfileScoped = { profileId: ProfileId };
+const EntityRef = z.object({ ...ProfileScoped, id: LocalId });
+
+// ---------------------------------------------------------------- sync and outbox
+
+export const OUTBOX_STATES = ['pending', 'sending', 'unknown', 'done', 'failed', 'conflict', 'discarded'] as const;
+
+export const OutboxEntrySummary = z.object({
+  seq: z.number().int(),
+  kind: z.string(),
+  /** One line a person understands, e.g. "Create customer dana@example.com". */
+  summary: z.string(),
+  state: z.enum(OUTBOX_STATES),
+  targetId: z.number().int(),
+  attempts: z.number().int(),
+  lastError: SerializedErrorShape().nullable(),
+  payload: z.unknown(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type OutboxEntrySummary = z.output<typeof OutboxEntrySummary>;
+
+export const SyncHistoryItem = z.object({
+  id: z.number().int(),
+  collection: z.string(),
+  full: z.boolean(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  pages: z.number().int(),
+  rows: z.number().int(),
+  error: z.string().nullable(),
+});
+
+export const SyncStatus = z.object({
+  connectivity: Connectivity,
+  detail: z.string().nullable(),
+  syncing: z.boolean(),
+  lastSyncedAt: z.string().nullable(),
+  pending: z.number().int(),
+  needsAttention: z.number().int(),
+});
+export type SyncStatus = z.output<typeof SyncStatus>;
+
+function SerializedErrorShape() {
+  return z.object({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    fields: z.record(z.string(), z.array(z.string())).optional(),
+  });
+}
+
+// ---------------------------------------------------------------- methods
+
+function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, summary: string) {
+  return { input, output, summary };
+}
+
+const Ok = z.object({ ok: z.literal(true) });
+
+export const methods = {
+  'app.info': method(
+    z.object({}),
+    z.object({
+      name: z.string(),
+      version: z.string(),
+      mode: z.enum(['electron', 'web']),
+      platform: z.string(),
+    }),
+    'Name, version and how the console is running.',
+  ),
+
+  'profiles.list': method(z.object({}), ProfilesState, 'Every profile (no tokens) and the active one.'),
+  'profiles.add': method(
+    ConnectionInput.extend({ name: z.string().trim().min(1, 'Give the profile a name').max(80) }),
+    ProfileSummary,
+    'Test the connection, store the token in the keychain and add the profile.',
+  ),
+  'profiles.update': method(
+    z.object({
+      id: ProfileId,
+      name: z.string().trim().min(1).max(80).optional(),
+      connection: ConnectionInput.partial({ token: true }).optional(),
+    }),
+    ProfileSummary,
+    'Rename a profile or change its connection; a new token replaces the one in the keychain.',
+  ),
+  'profiles.remove': method(
+    z.object({ id: ProfileId }),
+    ProfilesState,
+    'Remove a profile, its keychain entries and its local data.',
+  ),
+  'profiles.testConnection': method(
+    z.union([z.object({ id: ProfileId }), ConnectionInput]),
+    ConnectionTestResult,
+    'Call BillPro with a saved profile or with connection details not saved yet.',
+  ),
+  'profiles.setActive': method(z.object({ id: ProfileId }), ProfilesState, 'Switch to a profile.'),
+  'profiles.trySandbox': method(
+    z.object({}),
+    ProfilesState,
+    'Start the built-in BillPro sandbox and add (or reuse) its profile, then make it active.',
+  ),
+
+  'products.list': method(
+    z.object({
+      ...ProfileScoped,
+      ...Paging,
+      type: PurchaseType.optional(),
+      status: z.string().max(40).optional(),
+      group: z.string().max(120).optional(),
+      sort: z.object({ by: z.enum(['name', 'product_id', 'price', 'product_type', 'created_at']), dir: SortDirection }).optional(),
+    }),
+    page(ProductRow),
+    'Products from the cache, filtered and searched.',
+  ),
+  'products.get': method(EntityRef, ProductRow, 'One product.'),
+
+  'customers.list': method(
+    z.object({
+      ...ProfileScoped,
+      ...Paging,
+      sort: z.object({ by: z.enum(['name', 'email', 'customer_id', 'created_at']), dir: SortDirection }).optional(),
+    }),
+    page(CustomerRow),
+    'Customers from the cache.',
+  ),
+  'customers.get': method(EntityRef, CustomerRow, 'One customer.'),
+  'customers.create': method(
+    z.object({ ...ProfileScoped, customer: CustomerInput }),
+    CustomerRow,
+    'Create a customer (queued when offline).',
+  ),
+  'customers.update': method(
+    z.object({ ...ProfileScoped, id: LocalId, customer: CustomerInput }),
+    CustomerRow,
+    'Update a customer; the addresses sent replace the stored ones.',
+  ),
+
+  'orders.list': method(
+    z.object({
+      ...ProfileScoped,
+      ...Paging,
+      status: z.array(OrderStatus).optional(),
+      type: PurchaseType.optional(),
+      customerId: LocalId.optional(),
+      createdFrom: z.string().optional(),
+      createdTo: z.string().optional(),
+      sort: z.object({ by: z.enum(['created_at', 'invoice_id', 'status', 'total', 'id']), dir: SortDirection }).optional(),
+    }),
+    page(OrderRow),
+    'Orders from the cache.',
+  ),
+  'orders.get': method(EntityRef, OrderRow, 'One order.'),
+  'orders.create': method(
+    z.object({ ...ProfileScoped, purchaseType: PurchaseType, order: OrderInput.extend({ customer_id: LocalId }) }),
+    OrderRow,
+    'Create an order of one purchase type (queued when offline).',
+  ),
+  'orders.cancel': method(EntityRef, OrderRow, 'Cancel a preliminary order or complete a live one.'),
+  'orders.pause': method(EntityRef, OrderRow, 'Pause an active subscription.'),
+  'orders.resume': method(EntityRef, OrderRow, 'Resume a paused subscription.'),
+  'orders.renewCheckout': method(EntityRef, OrderRow, 'Renew the custom checkout (CardCorp merchants).'),
+
+  'payments.list': method(
+    z.object({ ...ProfileScoped, orderId: LocalId }),
+    z.object({ rows: z.array(ScheduledPaymentRow), syncedAt: z.string().nullable() }),
+    "An order's scheduled payments.",
+  ),
+  'payments.skip': method(EntityRef, ScheduledPaymentRow, 'Skip a scheduled payment.'),
+  'payments.reschedule': method(
+    z.object({ ...ProfileScoped, id: LocalId, scheduledAt: z.iso.datetime() }),
+    ScheduledPaymentRow,
+    'Move a scheduled (or declined) payment to a new future date.',
+  ),
+  'payments.changeInterval': method(
+    z.object({
+      ...ProfileScoped,
+      id: LocalId,
+      interval: z.number().int().positive().max(365),
+      unit: DurationUnit,
+    }),
+    ScheduledPaymentRow,
+    "Change a subscription's billing cycle from this payment on.",
+  ),
+
+  'dashboard.summary': method(
+    z.object({ ...ProfileScoped, months: z.number().int().min(1).max(36).default(12), days: z.number().int().min(1).max(90).default(30) }),
+    z.object({
+      ordersByStatus: z.array(z.object({ status: z.string(), count: z.number().int() })),
+      valueByMonth: z.array(z.object({ month: z.string(), currency: z.string(), amount: z.string(), orders: z.number().int() })),
+      paymentsDue: z.array(z.object({ date: z.string(), count: z.number().int(), amount: z.string() })),
+      totals: z.object({ orders: z.number().int(), customers: z.number().int(), products: z.number().int() }),
+      syncedAt: z.string().nullable(),
+    }),
+    'Figures for the dashboard, from the cache.',
+  ),
+  'sync.now': method(z.object({ ...ProfileScoped }), Ok, 'Pull fresh data and push the outbox now.'),
+  'sync.status': method(z.object({ ...ProfileScoped }), SyncStatus, 'Connectivity, last sync and the outbox counts.'),
+  'outbox.list': method(
+    z.object({ ...ProfileScoped, states: z.array(z.enum(OUTBOX_STATES)).optional(), limit: z.number().int().positive().max(500).default(200) }),
+    z.object({ entries: z.array(OutboxEntrySummary) }),
+    'Changes made here and what became of them.',
+  ),
+  'outbox.retry': method(
+    z.object({ ...ProfileScoped, seq: z.number().int(), payload: z.unknown().optional() }),
+    OutboxEntrySummary,
+    'Send a failed change again, optionally edited.',
+  ),
+  'outbox.discard': method(
+    z.object({ ...ProfileScoped, seq: z.number().int() }),
+    OutboxEntrySummary,
+    "Give up on a change; BillPro's version of the row comes back on the next sync.",
+  ),
+  'sync.history': method(
+    z.object({ ...ProfileScoped, limit: z.number().int().positive().max(500).default(50) }),
+    z.object({ entries: z.array(SyncHistoryItem) }),
+    'Recent pulls, with their outcome.',
+  ),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+
+// ---------------------------------------------------------------- events
+
+export const SYNC_COLLECTIONS = ['products', 'customers', 'orders', 'scheduled_payments'] as const;
+export const SyncCollection = z.enum(SYNC_COLLECTIONS);
+
+export const events = {
+  /** The profile list or the active profile changed: every per-profile store resets. */
+  profilesChanged: ProfilesState,
+  connectivity: z.object({ profileId: ProfileId, state: Connectivity, detail: z.string().nullable() }),
+  /** Fresher rows landed in the cache. */
+  dataRefreshed: z.object({ profileId: ProfileId, collections: z.array(SyncCollection) }),
+  /** Long work in progress (sync). `total` is null while unknown. */
+  progress: z.object({
+    profileId: ProfileId,
+    task: z.enum(['sync']),
+    collection: SyncCollection.nullable(),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative().nullable(),
+    finished: z.boolean(),
+  }),
+  outboxChanged: z.object({ profileId: ProfileId, pending: z.number().int(), needsAttention: z.number().int() }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+// ---------------------------------------------------------------- transport
+
+export const SerializedError = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  fields: z.record(z.string(), z.array(z.string())).optional(),
+  status: z.number().int().optional(),
+});
+export type SerializedError = z.infer<typeof SerializedError>;
+
+/** Every call answers with a Result, so error codes and field messages survive IPC intact. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
+
+/** IPC channel of a method; the only place channel names are made. */
+export function channelOf(name: MethodName): string {
+  return `billpro:${name}`;
+}
+export const EVENT_CHANNEL = 'billpro:event';
+
+export interface EventEnvelope<E extends EventName = EventName> {
+  event: E;
+  payload: EventPayload<E>;
+}
+
+/** What the renderer sees as `window.billpro` (Electron) or the web-host client (browser). */
+export interface DeskBridge {
+  call<M extends MethodName>(name: M, input: MethodInput<M>): Promise<Result<MethodOutput<M>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && Object.hasOwn(methods, value);
+}
+
+/**
+ * The object the preload exposes as `window.billpro`: one function per contract method (actions,
+ * not a pipe that forwards any channel name), and a subscription to contract events only.
+ */
+export type PreloadApi = {
+  readonly methods: { readonly [M in MethodName]: (input: MethodInput<M>) => Promise<Result<MethodOutput<M>>> };
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};

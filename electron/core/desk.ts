@@ -1,0 +1,429 @@
+/**
+ * The Desk: the façade every contract method lands on, the same in Electron (ipc.ts) and in the
+ * browser mode (web-host.ts). It owns the profile registry and the keychain, and one
+ * ProfileSession (client + cache + sync) per profile in use.
+ *
+ * `dispatch` parses the raw input with the contract's schema, runs the method and answers a
+ * Result; it never throws, and no error it returns carries a token.
+ */
+import type { z } from 'zod';
+import {
+  ENVIRONMENT_BASE_URLS,
+  methods,
+  type ConnectionInput,
+  type EventEnvelope,
+  type EventName,
+  type EventPayload,
+  type MethodName,
+  type MethodOutput,
+  type Methods,
+  type ProfileSummary,
+  type ProfilesState,
+  type Result,
+} from '../contract.ts';
+import { BillProClient } from './billpro/client.ts';
+import { DeskError, isDeskError } from './errors.ts';
+import { ProfileRegistry, type StoredProfile } from './profiles.ts';
+import { cacheKeyAccount, tokenAccount, type SecretStore } from './secrets.ts';
+import { ProfileSession } from './session.ts';
+import { EmbeddedSandbox } from './embedded-sandbox.ts';
+
+export interface DeskOptions {
+  dataDir: string;
+  secrets: SecretStore;
+  mode: 'electron' | 'web';
+  version: string;
+  platform: string;
+  /** Tunables for tests and benchmarks; the app uses the defaults. */
+  tuning?: SessionTuning;
+}
+
+export interface SessionTuning {
+  requestTimeoutMs?: number;
+  syncIntervalMs?: number;
+  probeIntervalMs?: number;
+}
+
+type Input<M extends MethodName> = z.output<Methods[M]['input']>;
+type Handlers = { [M in MethodName]: (input: Input<M>) => Promise<MethodOutput<M>> };
+
+export class Desk {
+  private readonly listeners = new Set<(envelope: EventEnvelope) => void>();
+  private readonly sessions = new Map<string, Promise<ProfileSession>>();
+  private readonly sandbox = new EmbeddedSandbox();
+  private closed = false;
+
+  private constructor(
+    private readonly options: DeskOptions,
+    private readonly registry: ProfileRegistry,
+    readonly startupProblem: string | null,
+  ) {}
+
+  static async create(options: DeskOptions): Promise<Desk> {
+    const { registry, problem } = await ProfileRegistry.open(options.dataDir);
+    const desk = new Desk(options, registry, problem);
+    // Stays logged in: reopen the last profile with its cache, asking for nothing.
+    const activeId = registry.activeId;
+    if (activeId) void desk.session(activeId).catch(() => undefined);
+    return desk;
+  }
+
+  // ---------------------------------------------------------------- transport-facing
+
+  async dispatch(name: MethodName, input: unknown): Promise<Result<unknown>> {
+    const spec = methods[name];
+    if (!spec) return failure(new DeskError('BAD_INPUT', `Unknown Desk method ${String(name)}.`));
+    const parsed = spec.input.safeParse(input ?? {});
+    if (!parsed.success) {
+      const fields: Record<string, string[]> = {};
+      for (const issue of parsed.error.issues) {
+        const key = issue.path.join('.') || '_';
+        (fields[key] ??= []).push(issue.message);
+      }
+      return failure(new DeskError('BAD_INPUT', 'Some values are missing or not valid.', { fields }));
+    }
+    try {
+      const handler = this.handlers[name] as (value: unknown) => Promise<unknown>;
+      return { ok: true, value: await handler(parsed.data) };
+    } catch (error) {
+      return failure(error);
+    }
+  }
+
+  onEvent(listener: (envelope: EventEnvelope) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const sessions = await Promise.allSettled(this.sessions.values());
+    for (const s of sessions) if (s.status === 'fulfilled') await s.value.close();
+    this.sessions.clear();
+    await this.sandbox.stop();
+  }
+
+  // ---------------------------------------------------------------- methods
+
+  private readonly handlers: Handlers = {
+    'app.info': async () => ({
+      name: 'BillPro Desk',
+      version: this.options.version,
+      mode: this.options.mode,
+      platform: this.options.platform,
+    }),
+
+    'profiles.list': async () => this.profilesState(),
+
+    'profiles.add': async ({ name, ...connection }) => {
+      const target = resolveConnection(connection);
+      await testConnection(target, this.options.tuning);
+      const id = ProfileRegistry.newId();
+      await this.options.secrets.set(tokenAccount(id), target.token);
+      try {
+        const stored = await this.registry.add(
+          { name, environment: connection.environment, baseUrl: target.baseUrl, billproProfileId: target.profileId },
+          id,
+        );
+        if (!this.registry.activeId) await this.registry.setActive(stored.id);
+        this.emitProfiles();
+        return this.summary(stored);
+      } catch (error) {
+        await this.options.secrets.delete(tokenAccount(id)).catch(() => false);
+        throw error;
+      }
+    },
+
+    'profiles.update': async ({ id, name, connection }) => {
+      const current = this.registry.get(id);
+      let changes: Partial<StoredProfile> = name ? { name } : {};
+      if (connection) {
+        const token = connection.token ?? (await this.tokenOf(current));
+        const target = resolveConnection({
+          environment: connection.environment ?? (current.environment === 'sandbox' ? 'custom' : current.environment),
+          baseUrl: connection.baseUrl ?? current.baseUrl,
+          billproProfileId:
+            connection.billproProfileId === undefined ? current.billproProfileId : connection.billproProfileId,
+          token,
+        });
+        await testConnection(target, this.options.tuning);
+        if (connection.token) await this.options.secrets.set(tokenAccount(id), target.token);
+        changes = { ...changes, baseUrl: target.baseUrl, billproProfileId: target.profileId };
+        if (connection.environment) changes.environment = connection.environment;
+        await this.dropSession(id); // the next call reconnects with the new details
+      }
+      const stored = await this.registry.update(id, changes);
+      this.emitProfiles();
+      return this.summary(stored);
+    },
+
+    'profiles.remove': async ({ id }) => {
+      const profile = this.registry.get(id);
+      const session = await this.dropSession(id);
+      await this.registry.remove(id);
+      await ProfileSession.destroyLocalData(this.options.dataDir, profile.id, session);
+      await this.options.secrets.delete(tokenAccount(id));
+      await this.options.secrets.delete(cacheKeyAccount(id));
+      const state = this.profilesState();
+      this.emit('profilesChanged', state);
+      return state;
+    },
+
+    'profiles.testConnection': async (input) => {
+      const target =
+        'id' in input
+          ? await this.connectionOf(this.registry.get(input.id))
+          : resolveConnection(input);
+      return testConnection(target, this.options.tuning);
+    },
+
+    'profiles.setActive': async ({ id }) => {
+      await this.registry.setActive(id);
+      void this.session(id).catch(() => undefined);
+      return this.emitProfiles();
+    },
+
+    'profiles.trySandbox': async () => {
+      const running = await this.sandbox.start();
+      const existing = this.registry.list().find((p) => p.environment === 'sandbox');
+      const profile =
+        existing ??
+        (await (async () => {
+          const id = ProfileRegistry.newId();
+          await this.options.secrets.set(tokenAccount(id), running.token);
+          return this.registry.add(
+            { name: 'BillPro sandbox', environment: 'sandbox', baseUrl: running.baseUrl, billproProfileId: null },
+            id,
+          );
+        })());
+      await this.registry.setActive(profile.id);
+      void this.session(profile.id).catch(() => undefined);
+      return this.emitProfiles();
+    },
+
+    'products.list': async (input) => (await this.session(input.profileId)).listProducts(input),
+    'products.get': async ({ profileId, id }) => (await this.session(profileId)).getProduct(id),
+    'customers.list': async (input) => (await this.session(input.profileId)).listCustomers(input),
+    'customers.get': async ({ profileId, id }) => (await this.session(profileId)).getCustomer(id),
+    'customers.create': async ({ profileId, customer }) =>
+      (await this.session(profileId)).createCustomer(customer),
+    'customers.update': async ({ profileId, id, customer }) =>
+      (await this.session(profileId)).updateCustomer(id, customer),
+    'orders.list': async (input) => (await this.session(input.profileId)).listOrders(input),
+    'orders.get': async ({ profileId, id }) => (await this.session(profileId)).getOrder(id),
+    'orders.create': async ({ profileId, purchaseType, order }) =>
+      (await this.session(profileId)).createOrder(purchaseType, order),
+    'orders.cancel': async ({ profileId, id }) => (await this.session(profileId)).manageOrder('cancel', id),
+    'orders.pause': async ({ profileId, id }) => (await this.session(profileId)).manageOrder('pause', id),
+    'orders.resume': async ({ profileId, id }) => (await this.session(profileId)).manageOrder('resume', id),
+    'orders.renewCheckout': async ({ profileId, id }) =>
+      (await this.session(profileId)).manageOrder('renewCheckout', id),
+    'payments.list': async ({ profileId, orderId }) =>
+      (await this.session(profileId)).listScheduledPayments(orderId),
+    'payments.skip': async ({ profileId, id }) =>
+      (await this.session(profileId)).updateScheduledPayment(id, { status: 'skipped' }),
+    'payments.reschedule': async ({ profileId, id, scheduledAt }) =>
+      (await this.session(profileId)).updateScheduledPayment(id, { status: 'scheduled', scheduled_at: scheduledAt }),
+    'payments.changeInterval': async ({ profileId, id, interval, unit }) =>
+      (await this.session(profileId)).updateScheduledPayment(id, {
+        scheduled_interval: interval,
+        scheduled_duration_unit: unit,
+      }),
+    'sync.now': async ({ profileId }) => {
+      await (await this.session(profileId)).syncNow();
+      return { ok: true as const };
+    },
+    'dashboard.summary': async ({ profileId, months, days }) => (await this.session(profileId)).summary(months, days),
+    'sync.status': async ({ profileId }) => (await this.session(profileId)).status(),
+    'sync.history': async ({ profileId, limit }) => (await this.session(profileId)).syncHistory(limit),
+    'outbox.list': async (input) => (await this.session(input.profileId)).listOutbox(input),
+    'outbox.retry': async ({ profileId, seq, payload }) => (await this.session(profileId)).retryOutbox(seq, payload),
+    'outbox.discard': async ({ profileId, seq }) => (await this.session(profileId)).discardOutbox(seq),
+  };
+
+  // ---------------------------------------------------------------- sessions
+
+  /** The open session of a profile, opening it (keychain, cache, sync) on first use. */
+  private session(id: string): Promise<ProfileSession> {
+    if (this.closed) return Promise.reject(new DeskError('BAD_INPUT', 'Desk is shutting down.'));
+    let pending = this.sessions.get(id);
+    if (!pending) {
+      pending = this.openSession(id);
+      this.sessions.set(id, pending);
+      pending.catch(() => this.sessions.delete(id));
+    }
+    return pending;
+  }
+
+  private async openSession(id: string): Promise<ProfileSession> {
+    const profile = this.registry.get(id);
+    const connection = await this.connectionOf(profile);
+    const session = await ProfileSession.open({
+      profileId: profile.id,
+      connection,
+      dataDir: this.options.dataDir,
+      secrets: this.options.secrets,
+      emit: (event, payload) => this.emit(event, payload),
+      tuning: this.options.tuning ?? {},
+    });
+    return session;
+  }
+
+  private async dropSession(id: string): Promise<ProfileSession | null> {
+    const pending = this.sessions.get(id);
+    this.sessions.delete(id);
+    if (!pending) return null;
+    const session = await pending.catch(() => null);
+    await session?.close();
+    return session;
+  }
+
+  private async connectionOf(profile: StoredProfile): Promise<Connection> {
+    let baseUrl = profile.baseUrl;
+    let token: string;
+    if (profile.environment === 'sandbox') {
+      // The built-in sandbox listens on a new loopback port each launch.
+      const running = await this.sandbox.start();
+      baseUrl = running.baseUrl;
+      if (baseUrl !== profile.baseUrl) await this.registry.update(profile.id, { baseUrl });
+      token = (await this.options.secrets.get(tokenAccount(profile.id))) ?? running.token;
+      if (token !== running.token) {
+        token = running.token;
+        await this.options.secrets.set(tokenAccount(profile.id), token);
+      }
+    } else {
+      token = await this.tokenOf(profile);
+    }
+    return { baseUrl, token, profileId: profile.billproProfileId };
+  }
+
+  private async tokenOf(profile: StoredProfile): Promise<string> {
+    const token = await this.options.secrets.get(tokenAccount(profile.id));
+    if (!token) {
+      throw new DeskError(
+        'AUTH_INVALID',
+        `No API token for “${profile.name}” was found in the keychain. Replace the token in Settings.`,
+      );
+    }
+    return token;
+  }
+
+  // ---------------------------------------------------------------- profile state
+
+  private profilesState(): ProfilesState {
+    return {
+      profiles: this.registry.list().map((p) => this.summary(p)),
+      activeId: this.registry.activeId,
+    };
+  }
+
+  private summary(profile: StoredProfile): ProfileSummary {
+    const status = this.sessionStatus.get(profile.id);
+    return {
+      id: profile.id,
+      name: profile.name,
+      environment: profile.environment,
+      baseUrl: profile.baseUrl,
+      billproProfileId: profile.billproProfileId,
+      createdAt: profile.createdAt,
+      lastUsedAt: profile.lastUsedAt,
+      connectivity: status?.connectivity ?? 'unknown',
+      pendingChanges: status?.pending ?? 0,
+    };
+  }
+
+  /** Last known connectivity and outbox size per profile, fed by session events. */
+  private readonly sessionStatus = new Map<string, { connectivity: ProfileSummary['connectivity']; pending: number }>();
+
+  private emitProfiles(): ProfilesState {
+    const state = this.profilesState();
+    this.emit('profilesChanged', state);
+    return state;
+  }
+
+  private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    if (event === 'connectivity' || event === 'outboxChanged') this.trackStatus(event, payload);
+    const envelope = { event, payload } as EventEnvelope;
+    for (const listener of this.listeners) {
+      try {
+        listener(envelope);
+      } catch {
+        // A broken listener must not stop the others.
+      }
+    }
+  }
+
+  private trackStatus<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    if (event === 'connectivity') {
+      const p = payload as EventPayload<'connectivity'>;
+      const prev = this.sessionStatus.get(p.profileId);
+      this.sessionStatus.set(p.profileId, { connectivity: p.state, pending: prev?.pending ?? 0 });
+    } else {
+      const p = payload as EventPayload<'outboxChanged'>;
+      const prev = this.sessionStatus.get(p.profileId);
+      this.sessionStatus.set(p.profileId, { connectivity: prev?.connectivity ?? 'unknown', pending: p.pending });
+    }
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+export interface Connection {
+  baseUrl: string;
+  token: string;
+  profileId: number | null;
+}
+
+function resolveConnection(input: ConnectionInput): Connection {
+  const baseUrl =
+    input.environment === 'custom'
+      ? input.baseUrl
+      : (ENVIRONMENT_BASE_URLS[input.environment] ?? input.baseUrl);
+  if (!baseUrl) {
+    throw new DeskError('BAD_INPUT', 'Enter the API base URL.', {
+      fields: { baseUrl: ['Enter the API base URL, like https://app.bill.pro/api/v1'] },
+    });
+  }
+  return { baseUrl: baseUrl.replace(/\/+$/, ''), token: input.token, profileId: input.billproProfileId ?? null };
+}
+
+async function testConnection(
+  connection: Connection,
+  tuning: SessionTuning | undefined,
+): Promise<MethodOutput<'profiles.testConnection'>> {
+  try {
+    const client = new BillProClient(connection, {
+      timeoutMs: tuning?.requestTimeoutMs ?? 10_000,
+      maxAttempts: 1,
+    });
+    const products = await client.listProducts(1);
+    return { ok: true, productsOnFirstPage: products.length };
+  } catch (error) {
+    throw explainConnectionFailure(error);
+  }
+}
+
+/** Connection tests get messages about the connection, in the words of the Connect form. */
+function explainConnectionFailure(error: unknown): unknown {
+  if (!isDeskError(error)) return error;
+  const hints: Partial<Record<DeskError['code'], string>> = {
+    AUTH_INVALID: 'BillPro did not accept this API token. Copy it again from BillPro → Users → User Details.',
+    PROFILE_REQUIRED:
+      'This API user can reach more than one merchant profile: enter the BillPro profile ID (User Details → Merchants).',
+    FORBIDDEN: 'This API user cannot reach that merchant profile. Check the profile ID.',
+    NETWORK: 'BillPro could not be reached at that address. Check the URL and your network connection.',
+    TIMEOUT: 'BillPro did not answer in time. Check the URL and your network connection, then try again.',
+    NOT_FOUND: 'No BillPro API answers at that address. Check that the URL ends in /api/v1.',
+  };
+  const hint = hints[error.code];
+  return hint ? new DeskError(error.code, hint, { status: error.status, fields: error.fields }) : error;
+}
+
+function failure(error: unknown): Result<never> {
+  if (isDeskError(error)) return { ok: false, error: error.toJSON() };
+  return {
+    ok: false,
+    error: { code: 'SERVER', message: 'Something went wrong inside Desk. Try again; if it keeps happening, restart the app.' },
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * Pull sync: every page of every collection into the cache, a few requests at a time.
+ *
+ * - Pages are fetched in windows of `concurrency` and written in page order, each page in one
+ *   transaction, and the next page to fetch is saved after each — so an interrupted pull resumes
+ *   where it stopped instead of starting over.
+ * - A pull that ran from page 1 to the end removes the rows BillPro no longer lists (deletions
+ *   and cancellations reflected); a resumed pull leaves that to the next full one.
+ * - Rows with changes waiting in the outbox are never overwritten by a page (the store keeps them).
+ */
+import { DEFAULT_PAGE_SIZE } from '../billpro/endpoints.ts';
+import { DeskError, isDeskError } from '../errors.ts';
+import type { Collection, Store } from '../store/index.ts';
+
+export type FetchPage = (page: number, signal: AbortSignal) => Promise<unknown[]>;
+
+export interface PullProgress {
+  collection: Collection;
+  rows: number;
+  pages: number;
+  finished: boolean;
+}
+
+export interface PullOptions {
+  store: Store;
+  collection: Collection;
+  fetchPage: FetchPage;
+  concurrency: number;
+  signal: AbortSignal;
+  onProgress: (progress: PullProgress) => void;
+  now?: () => Date;
+}
+
+export interface PullResult {
+  rows: number;
+  pages: number;
+  /** Rows removed because BillPro no longer lists them. */
+  removed: number;
+}
+
+export async function pullCollection(options: PullOptions): Promise<PullResult> {
+  const { store, collection, fetchPage, signal } = options;
+  const now = options.now ?? (() => new Date());
+  const startPage = store.syncState(collection).nextPage ?? 1;
+  const full = startPage === 1;
+  const run = store.recordSync({ collection, full });
+  let rows = 0;
+  let pages = 0;
+  let next = startPage;
+  try {
+    for (let finished = false; !finished; ) {
+      signal.throwIfAborted();
+      const window = Array.from({ length: options.concurrency }, (_, i) => next + i);
+      const answers = await Promise.allSettled(window.map((page) => fetchPage(page, signal)));
+      for (const [i, answer] of answers.entries()) {
+        if (answer.status === 'rejected') throw answer.reason;
+        const items = answer.value;
+        if (items.length > 0) {
+          store.upsertMany(collection, items, { run });
+          rows += items.length;
+          pages += 1;
+        }
+        if (items.length < DEFAULT_PAGE_SIZE) {
+          finished = true;
+          break;
+        }
+        store.saveSyncProgress(collection, { nextPage: window[i]! + 1 });
+      }
+      next += options.concurrency;
+      options.onProgress({ collection, rows, pages, finished });
+    }
+    const removed = full ? store.removeMissing(collection, run) : 0;
+    store.saveSyncProgress(collection, { nextPage: null, complete: true });
+    store.markSynced(collection, now().toISOString());
+    store.finishSync(run, { pages, rows });
+    return { rows, pages, removed };
+  } catch (error) {
+    store.finishSync(run, { pages, rows, error: asDeskError(error) });
+    throw error;
+  }
+}
+
+/**
+ * Refresh a set of known entities one by one (used for orders when this BillPro has no
+ * list-orders endpoint, and for scheduled payments, which are listed per order).
+ */
+export async function refreshEach<T>(
+  ids: readonly number[],
+  concurrency: number,
+  signal: AbortSignal,
+  fetchOne: (id: number, signal: AbortSignal) => Promise<T>,
+  write: (id: number, value: T) => void,
+  onProgress: (done: number) => void,
+): Promise<void> {
+  let index = 0;
+  let done = 0;
+  const worker = async () => {
+    while (index < ids.length) {
+      signal.throwIfAborted();
+      const id = ids[index++]!;
+      write(id, await fetchOne(id, signal));
+      done += 1;
+      if (done % 25 === 0 || done === ids.length) onProgress(done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
+}
+
+function asDeskError(error: unknown): DeskError {
+  if (isDeskError(error)) return error;
+  if (error instanceof Error && error.name === 'AbortError') return new DeskError('NETWORK', 'The sync was stopped.');
+  return new DeskError('SERVER', 'The sync stopped on an unexpected error.');
+}

@@ -1,0 +1,316 @@
+/**
+ * The outbox pusher: sends a profile's queued changes to BillPro one at a time, in order, and
+ * never twice.
+ *
+ * - A transient failure that cannot have reached BillPro (refused connection, 429, a read) goes
+ *   back to `pending` with exponential backoff and jitter.
+ * - A failure after the request may have reached BillPro (timeout, reset, 5xx on a write) marks
+ *   the entry `unknown`. Before anything is resent, the entity is looked up by its natural key
+ *   (email for customers, invoice_id for orders) or its current state (manage actions): found
+ *   means done, not found means send again.
+ * - BillPro's "no" (422 and friends) waits for the person as `failed` or `conflict`, without
+ *   blocking unrelated changes.
+ * - A rejected token stops the pusher and keeps the queue until a new token is supplied.
+ * Server answers are written into the cache in the same transaction that marks the entry done.
+ */
+import type { BillProClient } from '../billpro/client.ts';
+import { isListOrdersUnsupported } from '../billpro/client.ts';
+import type { Customer, Order, ScheduledPayment } from '../billpro/wire.ts';
+import { DeskError, isDeskError, isTransient } from '../errors.ts';
+import type { Collection, OutboxEntry, Store } from '../store/index.ts';
+import type { ConnectivityTracker } from './connectivity.ts';
+
+export interface PusherOptions {
+  store: Store;
+  client: BillProClient;
+  connectivity: ConnectivityTracker;
+  /** The queue or some rows changed: tell the renderer. */
+  onChanged: (collections: Collection[]) => void;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  now?: () => Date;
+}
+
+/** Order states each manage action leads to, to tell whether an unknown send landed. */
+const REACHED: Record<'order.cancel' | 'order.pause' | 'order.resume', (order: Order) => boolean> = {
+  'order.cancel': (o) => o.status === 'cancelled' || o.status === 'complete',
+  'order.pause': (o) => o.status === 'paused',
+  'order.resume': (o) => o.status !== 'paused',
+};
+
+export class Pusher {
+  private loop: Promise<void> | null = null;
+  private again = false;
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly settledWaiters = new Map<number, Set<() => void>>();
+  private readonly now: () => Date;
+
+  constructor(private readonly options: PusherOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Start sending if not already; a kick during a run makes it look again when done. */
+  kick(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.loop) {
+      this.again = true;
+      return this.loop;
+    }
+    this.loop = this.run().finally(() => {
+      this.loop = null;
+      if (this.again && !this.closed) {
+        this.again = false;
+        void this.kick();
+      }
+    });
+    return this.loop;
+  }
+
+  /** Resolves once entry `seq` is no longer pending/sending (or after `timeoutMs`). */
+  settled(seq: number, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const entry = this.options.store.outboxEntry(seq);
+      if (!entry || (entry.state !== 'pending' && entry.state !== 'sending')) return resolve();
+      let set = this.settledWaiters.get(seq);
+      if (!set) this.settledWaiters.set(seq, (set = new Set()));
+      const timer = setTimeout(done, timeoutMs);
+      timer.unref();
+      set.add(done);
+      function done() {
+        clearTimeout(timer);
+        set!.delete(done);
+        resolve();
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    await this.loop?.catch(() => undefined);
+    for (const set of this.settledWaiters.values()) for (const done of [...set]) done();
+  }
+
+  // ---------------------------------------------------------------- the loop
+
+  private async run(): Promise<void> {
+    const { store, connectivity } = this.options;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    while (!this.closed && connectivity.state !== 'token_rejected') {
+      // An unknown outcome is settled before anything else of its row is sent.
+      const unknown = store.listOutbox({ states: ['unknown'], limit: 1 })[0];
+      const entry = unknown ?? store.nextReady(this.now());
+      if (!entry) break;
+      const keepGoing = entry.state === 'unknown' ? await this.resolveUnknown(entry) : await this.send(entry);
+      this.notify(entry.seq);
+      if (!keepGoing) break;
+    }
+    this.scheduleWake();
+  }
+
+  private scheduleWake(): void {
+    if (this.closed) return;
+    const at = this.options.store.nextWakeAt();
+    if (!at) return;
+    const delay = Math.max(0, new Date(at).getTime() - this.now().getTime());
+    this.wakeTimer = setTimeout(() => void this.kick(), Math.min(delay, 2 ** 31 - 1));
+    this.wakeTimer.unref();
+  }
+
+  private notify(seq: number): void {
+    for (const done of [...(this.settledWaiters.get(seq) ?? [])]) done();
+    this.settledWaiters.delete(seq);
+  }
+
+  /** Returns whether the loop should go on to the next entry. */
+  private async send(entry: OutboxEntry): Promise<boolean> {
+    const { store, connectivity } = this.options;
+    store.markSending(entry.seq);
+    this.options.onChanged([]);
+    try {
+      const answer = await this.perform(entry);
+      connectivity.report(null);
+      this.complete(entry, answer);
+      return true;
+    } catch (error) {
+      connectivity.report(error);
+      return this.handleFailure(entry, error);
+    }
+  }
+
+  private handleFailure(entry: OutboxEntry, error: unknown): boolean {
+    const { store } = this.options;
+    if (!isDeskError(error)) {
+      store.markFailed(entry.seq, new DeskError('SERVER', 'Desk could not send this change because of an internal error.'));
+      this.options.onChanged([entry.targetCollection]);
+      return true;
+    }
+    if (error.code === 'AUTH_INVALID' || error.code === 'PROFILE_REQUIRED' || error.code === 'FORBIDDEN') {
+      // The profile's credentials are the problem, not this change: keep it for later.
+      store.markPending(entry.seq);
+      this.options.onChanged([]);
+      return false;
+    }
+    if (isTransient(error.code)) {
+      if (error.outcomeUnknown) {
+        store.markUnknown(entry.seq, error);
+      } else {
+        const attempts = (store.outboxEntry(entry.seq)?.attempts ?? 1) - 1;
+        const wait = error.retryAfterMs ?? this.backoff(attempts);
+        store.markFailed(entry.seq, error, { retryAt: new Date(this.now().getTime() + wait) });
+      }
+      this.options.onChanged([]);
+      // Rate limits and one-off 5xx leave BillPro reachable; a network failure stops the run
+      // until the connectivity probe sees BillPro again.
+      return error.code === 'RATE_LIMITED' ? false : this.options.connectivity.online;
+    }
+    if (entry.kind === 'customer.create' && entry.attempts > 0 && error.fields?.email?.some((m) => /taken/i.test(m))) {
+      // An earlier send may have landed after all: treat as unknown so the lookup decides.
+      store.markUnknown(entry.seq, error);
+      return true;
+    }
+    if (error.code === 'CONFLICT') store.markConflict(entry.seq, error);
+    else store.markFailed(entry.seq, error);
+    this.options.onChanged([entry.targetCollection]);
+    return true;
+  }
+
+  private backoff(attempt: number): number {
+    const base = this.options.backoffBaseMs ?? 1_000;
+    const cap = this.options.backoffCapMs ?? 5 * 60_000;
+    const ceiling = Math.min(cap, base * 2 ** Math.min(attempt, 20));
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+
+  // ---------------------------------------------------------------- sending one change
+
+  private async perform(entry: OutboxEntry): Promise<Customer | Order | ScheduledPayment> {
+    const { client } = this.options;
+    switch (entry.kind) {
+      case 'customer.create':
+        return client.createCustomer(entry.payload);
+      case 'customer.update':
+        return client.updateCustomer(entry.targetId, entry.payload);
+      case 'order.create':
+        if (entry.payload.order.customer_id < 0) {
+          throw new DeskError('BAD_INPUT', 'This order is for a customer BillPro has not confirmed yet.');
+        }
+        return client.createOrder(entry.payload.order_type, entry.payload.order);
+      case 'order.cancel':
+        return client.cancelOrder(entry.targetId);
+      case 'order.pause':
+        return client.pauseOrder(entry.targetId);
+      case 'order.resume':
+        return client.resumeOrder(entry.targetId);
+      case 'order.renewCheckout': {
+        await client.renewCheckout(entry.targetId);
+        return client.getOrder(entry.targetId);
+      }
+      case 'scheduledPayment.update':
+        return client.updateScheduledPayment(entry.targetId, entry.payload);
+    }
+  }
+
+  /** Write BillPro's answer into the cache and mark the entry done, atomically. */
+  private complete(entry: OutboxEntry, answer: Customer | Order | ScheduledPayment): void {
+    const { store } = this.options;
+    const collection = entry.targetCollection;
+    store.transaction((tx) => {
+      tx.markDone(entry.seq, { id: answer.id });
+      if (entry.targetId < 0 && answer.id !== entry.targetId) tx.rewriteTempId(entry.targetId, answer.id);
+      tx.upsertMany(collection, [answer], { force: true });
+    });
+    this.options.onChanged(collection === 'orders' ? ['orders', 'scheduledPayments'] : [collection]);
+  }
+
+  // ---------------------------------------------------------------- outcome unknown
+
+  /** Look before resending. Returns whether the loop should go on. */
+  private async resolveUnknown(entry: OutboxEntry): Promise<boolean> {
+    const { store, client, connectivity } = this.options;
+    try {
+      let found: Customer | Order | ScheduledPayment | null = null;
+      switch (entry.kind) {
+        case 'customer.create':
+          found = await this.findCustomerByEmail(entry.naturalKey ?? entry.payload.email);
+          break;
+        case 'order.create': {
+          const invoice = entry.naturalKey ?? entry.payload.order.invoice_id ?? null;
+          if (!invoice) break;
+          try {
+            found = await this.findOrderByInvoice(invoice);
+          } catch (error) {
+            if (!isListOrdersUnsupported(error)) throw error;
+            store.markConflict(entry.seq, {
+              code: 'CONFLICT',
+              message: `Desk cannot tell whether BillPro received order ${invoice}: look for it in BillPro before retrying, or discard this change.`,
+            });
+            this.options.onChanged(['orders']);
+            return true;
+          }
+          break;
+        }
+        case 'order.cancel':
+        case 'order.pause':
+        case 'order.resume': {
+          const order = await client.getOrder(entry.targetId);
+          if (REACHED[entry.kind](order)) found = order;
+          break;
+        }
+        case 'scheduledPayment.update': {
+          const cached = store.get('scheduledPayments', entry.targetId);
+          if (cached) {
+            const payments = await client.listScheduledPayments(cached.entity.order_id);
+            const current = payments.find((p) => p.id === entry.targetId);
+            if (current && updateLanded(entry.payload, current)) found = current;
+          }
+          break;
+        }
+        case 'customer.update':
+        case 'order.renewCheckout':
+          // Sending these again is harmless (a PUT of the same data; a fresh checkout id).
+          break;
+      }
+      connectivity.report(null);
+      if (found) this.complete(entry, found);
+      else store.markPending(entry.seq);
+      this.options.onChanged([]);
+      return true;
+    } catch (error) {
+      connectivity.report(error);
+      // Could not look: stay unknown and try again when BillPro answers.
+      return false;
+    }
+  }
+
+  private async findCustomerByEmail(email: string): Promise<Customer | null> {
+    const wanted = email.trim().toLowerCase();
+    for await (const page of this.options.client.listCustomersPages()) {
+      const hit = page.items.find((c) => c.email.trim().toLowerCase() === wanted);
+      if (hit) return hit;
+    }
+    return null;
+  }
+
+  private async findOrderByInvoice(invoice: string): Promise<Order | null> {
+    for await (const page of this.options.client.listOrdersPages()) {
+      const hit = page.items.find((o) => o.invoice_id === invoice);
+      if (hit) return hit;
+    }
+    return null;
+  }
+}
+
+function updateLanded(
+  update: { status?: string; scheduled_at?: string; scheduled_interval?: number; scheduled_duration_unit?: string; amount?: string },
+  current: ScheduledPayment,
+): boolean {
+  if (update.status !== undefined && update.status !== current.status) return false;
+  if (update.scheduled_at !== undefined && Date.parse(update.scheduled_at) !== Date.parse(current.scheduled_at)) return false;
+  if (update.scheduled_interval !== undefined && update.scheduled_interval !== current.scheduled_interval) return false;
+  if (update.scheduled_duration_unit !== undefined && update.scheduled_duration_unit !== current.scheduled_duration_unit) return false;
+  if (update.amount !== undefined && Number(update.amount) !== Number(current.amount)) return false;
+  return true;
+}
