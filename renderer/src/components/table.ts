@@ -1,0 +1,9 @@
+/** A column of VirtualTable: how one field of a row is labelled, sized and shown. */
+export interface Column<R> {
+  key: string;
+  label: string;
+  /** CSS grid track, e.g. `120px` or `2fr`. */
+  width: string;
+  value: (row: R) => string;
+  align?: 'start' | 'end';
+}

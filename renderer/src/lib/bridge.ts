@@ -1,0 +1,107 @@
+/**
+ * The renderer's only way to the Desk. In Electron the preload exposes `window.billpro` (one
+ * function per contract method); in the browser mode the same contract is reached over the web
+ * host (`POST /rpc/<method>`, events over Server-Sent Events). Types come from the contract; no
+ * method or channel name is typed by hand.
+ */
+import type {
+  DeskBridge,
+  EventEnvelope,
+  EventName,
+  EventPayload,
+  MethodInput,
+  MethodName,
+  MethodOutput,
+  PreloadApi,
+  Result,
+  SerializedError,
+} from '../../../electron/contract.ts';
+
+declare global {
+  interface Window {
+    billpro?: PreloadApi;
+  }
+}
+
+export class DeskCallError extends Error {
+  readonly code: SerializedError['code'];
+  readonly fields: Record<string, string[]>;
+  constructor(error: SerializedError) {
+    super(error.message);
+    this.name = 'DeskCallError';
+    this.code = error.code;
+    this.fields = error.fields ?? {};
+  }
+}
+
+function electronBridge(api: PreloadApi): DeskBridge {
+  return {
+    call: (name, input) => (api.methods[name] as (i: typeof input) => Promise<Result<MethodOutput<typeof name>>>)(input),
+    on: (event, listener) => api.on(event, listener),
+  };
+}
+
+function webBridge(): DeskBridge {
+  type Listener = (payload: unknown) => void;
+  const listeners = new Map<EventName, Set<Listener>>();
+  let source: EventSource | null = null;
+
+  const connect = () => {
+    if (source) return;
+    source = new EventSource('events');
+    source.onmessage = (message) => {
+      const envelope = JSON.parse(String(message.data)) as EventEnvelope;
+      for (const listener of listeners.get(envelope.event) ?? []) listener(envelope.payload);
+    };
+  };
+
+  return {
+    async call(name, input) {
+      let response: Response;
+      try {
+        response = await fetch(`rpc/${encodeURIComponent(name)}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(input ?? {}),
+        });
+      } catch {
+        return {
+          ok: false,
+          error: { code: 'NETWORK', message: 'The Desk web host is not answering. Is `npm run web` still running?' },
+        };
+      }
+      if (response.status === 401 || response.status === 403) {
+        return {
+          ok: false,
+          error: { code: 'FORBIDDEN', message: 'This tab is not signed in to the Desk web host: open the URL `npm run web` printed.' },
+        };
+      }
+      return (await response.json()) as Result<MethodOutput<typeof name>>;
+    },
+    on(event, listener) {
+      connect();
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener as Listener);
+      return () => set.delete(listener as Listener);
+    },
+  };
+}
+
+const bridge: DeskBridge = window.billpro ? electronBridge(window.billpro) : webBridge();
+
+/** Call a Desk method; a failed Result becomes a DeskCallError with its code and field messages. */
+export async function call<M extends MethodName>(name: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  const result = await bridge.call(name, input);
+  if (!result.ok) throw new DeskCallError(result.error);
+  return result.value;
+}
+
+export function on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+  return bridge.on(event, listener);
+}
+
+export function messageOf(error: unknown): string {
+  if (error instanceof DeskCallError) return error.message;
+  return 'Something went wrong. Try again.';
+}

@@ -1,0 +1,102 @@
+/* eslint-disable svelte/prefer-svelte-reactivity -- pages live in plain Maps on purpose: one `version` counter signals a landed page, far cheaper than a reactive Map over hundreds of pages. */
+/**
+ * Rows of a long, server-sorted list fetched in pages on demand, so a 100,000-row table costs only
+ * the pages on screen. A new query (search, filter, sort) starts over; answers for an older query
+ * are dropped, so a slow page can never paint over a newer one.
+ */
+export interface PageAnswer<T> {
+  rows: T[];
+  total: number;
+  syncedAt: string | null;
+}
+
+export type PageLoader<T> = (offset: number, limit: number) => Promise<PageAnswer<T>>;
+
+export class PagedRows<T> {
+  static readonly PAGE = 200;
+
+  total = $state(0);
+  syncedAt = $state<string | null>(null);
+  loading = $state(false);
+  error = $state<unknown>(null);
+  /** Bumped when a page lands, so views reading `row(i)` re-render. */
+  version = $state(0);
+
+  private pages = new Map<number, T[]>();
+  private inFlight = new Set<number>();
+  private generation = 0;
+  private loaded = false;
+
+  constructor(private loader: PageLoader<T>) {}
+
+  get ready(): boolean {
+    return this.loaded;
+  }
+
+  /** Start over with a new loader (new query); keeps showing old rows until the first page lands. */
+  async reset(loader: PageLoader<T> = this.loader): Promise<void> {
+    this.loader = loader;
+    this.generation += 1;
+    this.inFlight.clear();
+    const generation = this.generation;
+    this.loading = true;
+    try {
+      const first = await loader(0, PagedRows.PAGE);
+      if (generation !== this.generation) return;
+      this.pages = new Map([[0, first.rows]]);
+      this.total = first.total;
+      this.syncedAt = first.syncedAt;
+      this.error = null;
+      this.loaded = true;
+      this.version += 1;
+    } catch (error) {
+      if (generation === this.generation) this.error = error;
+    } finally {
+      if (generation === this.generation) this.loading = false;
+    }
+  }
+
+  /** Re-fetch the pages already shown (fresher data landed), keeping the scroll position. */
+  async refresh(): Promise<void> {
+    const shown = [...this.pages.keys()];
+    this.generation += 1;
+    const generation = this.generation;
+    try {
+      const answers = await Promise.all(shown.map((p) => this.loader(p * PagedRows.PAGE, PagedRows.PAGE)));
+      if (generation !== this.generation) return;
+      this.pages = new Map(shown.map((p, i) => [p, answers[i]!.rows]));
+      this.total = answers[0]?.total ?? this.total;
+      this.syncedAt = answers[0]?.syncedAt ?? this.syncedAt;
+      this.version += 1;
+    } catch (error) {
+      if (generation === this.generation) this.error = error;
+    }
+  }
+
+  row(index: number): T | undefined {
+    void this.version;
+    return this.pages.get(Math.floor(index / PagedRows.PAGE))?.[index % PagedRows.PAGE];
+  }
+
+  /** Make sure rows [from, to) are loaded or loading. */
+  ensure(from: number, to: number): void {
+    const first = Math.max(0, Math.floor(from / PagedRows.PAGE));
+    const last = Math.floor(Math.max(from, to - 1) / PagedRows.PAGE);
+    for (let page = first; page <= last; page++) {
+      if (page * PagedRows.PAGE >= this.total || this.pages.has(page) || this.inFlight.has(page)) continue;
+      this.inFlight.add(page);
+      const generation = this.generation;
+      this.loader(page * PagedRows.PAGE, PagedRows.PAGE)
+        .then((answer) => {
+          if (generation !== this.generation) return;
+          this.pages.set(page, answer.rows);
+          this.total = answer.total;
+          this.version += 1;
+        })
+        .catch((error: unknown) => {
+          if (generation === this.generation) this.error = error;
+        })
+        .finally(() => this.inFlight.delete(page));
+    }
+  }
+}

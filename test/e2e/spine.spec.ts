@@ -1,0 +1,69 @@
+/**
+ * Issue "desktop shell … browser mode": a new user opens the printed URL, clicks "Try the
+ * sandbox" and sees products; adds a second profile and switches with a click and with Ctrl+2;
+ * a restarted web host still has both profiles, their tokens in the keychain.
+ */
+import { spawnSync } from 'node:child_process';
+import { expect, test } from '@playwright/test';
+import { startSandboxProcess, startWebHostProcess, tempDataDir, type SandboxProcess, type WebHostProcess } from './support/processes.ts';
+
+let sandbox: SandboxProcess;
+let host: WebHostProcess;
+const data = tempDataDir();
+
+test.beforeAll(async () => {
+  sandbox = await startSandboxProcess();
+  host = await startWebHostProcess(data.dir);
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+  await sandbox?.stop();
+  data.remove();
+});
+
+test('try the sandbox, add a second profile, switch, restart', async ({ page }) => {
+  await page.goto(host.openUrl);
+  await expect(page.getByRole('heading', { name: 'Connect BillPro Desk' })).toBeVisible();
+  await page.getByRole('button', { name: 'Try the sandbox' }).click();
+
+  const products = page.getByRole('grid', { name: 'Products' });
+  await expect(products.getByRole('row').nth(1)).toBeVisible();
+  await expect(page.getByText(/\d+ products? · synced/)).toBeVisible();
+  await page.screenshot({ path: 'artifacts/e2e-spine-products.png' });
+
+  // A second merchant: the multi-profile token needs its BillPro profile id.
+  await page.getByRole('button', { name: 'Add a profile' }).click();
+  await page.getByLabel('Profile name').fill('Northwind Fitness');
+  await page.getByLabel('Environment').selectOption('custom');
+  await page.getByLabel('API base URL').fill(sandbox.baseUrl);
+  await page.getByLabel('API token').fill(sandbox.tokens[1]!.token);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByText(/more than one merchant profile/)).toBeVisible();
+  await page.getByLabel(/BillPro profile ID/).fill('2');
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByText(/^Connected\./)).toBeVisible();
+  await page.getByRole('button', { name: 'Add profile', exact: true }).click();
+
+  const switcher = page.getByRole('navigation', { name: 'Merchant profiles' });
+  await expect(switcher.getByRole('button', { name: /Northwind Fitness/ })).toHaveAttribute('aria-current', 'true');
+  await expect(products.getByRole('row').nth(1)).toBeVisible();
+
+  await switcher.getByRole('button', { name: /BillPro sandbox/ }).click();
+  await expect(switcher.getByRole('button', { name: /BillPro sandbox/ })).toHaveAttribute('aria-current', 'true');
+  await page.keyboard.press('Control+2');
+  await expect(switcher.getByRole('button', { name: /Northwind Fitness/ })).toHaveAttribute('aria-current', 'true');
+
+  // Restart the web host: both profiles are still there, no prompt, tokens in the keychain.
+  await host.stop();
+  host = await startWebHostProcess(data.dir);
+  await page.goto(host.openUrl);
+  await expect(switcher.getByRole('button')).toHaveCount(3); // two profiles + "Add profile"
+  await expect(products.getByRole('row').nth(1)).toBeVisible();
+  // secret-tool prints the secrets on stdout and their attributes on stderr.
+  const search = spawnSync('secret-tool', ['search', '--all', 'service', 'BillPro Desk'], { encoding: 'utf8' });
+  const items = search.stdout + search.stderr;
+  const accounts = [...items.matchAll(/attribute\.account = (.+)/g)].map((m) => m[1]);
+  expect(accounts.filter((a) => !a?.endsWith(':cache') && !a?.startsWith('__desk_probe__'))).toHaveLength(2);
+  await page.screenshot({ path: 'artifacts/e2e-spine-after-restart.png' });
+});
