@@ -23,9 +23,27 @@ test.afterAll(async () => {
 });
 
 test('try the sandbox, add a second profile, switch, restart', async ({ page }) => {
+  // Record everything the page receives from the Desk: every call's reply and every event.
+  const replies: string[] = [];
+  page.on('response', async (response) => {
+    if (new URL(response.url()).pathname.startsWith('/rpc/')) replies.push(await response.text().catch(() => ''));
+  });
+  await page.addInitScript(() => {
+    const Native = window.EventSource;
+    const seen: string[] = [];
+    (window as unknown as { __deskEvents: string[] }).__deskEvents = seen;
+    window.EventSource = class extends Native {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, init);
+        this.addEventListener('message', (e) => seen.push(String((e as MessageEvent).data)));
+      }
+    };
+  });
   await page.goto(host.openUrl);
   await expect(page.getByRole('heading', { name: 'Connect BillPro Desk' })).toBeVisible();
   await page.getByRole('button', { name: 'Try the sandbox' }).click();
+  const screens = page.getByRole('navigation', { name: 'Screens' });
+  await screens.getByRole('link', { name: 'Products' }).click();
 
   const products = page.getByRole('grid', { name: 'Products' });
   await expect(products.getByRole('row').nth(1)).toBeVisible();
@@ -59,6 +77,7 @@ test('try the sandbox, add a second profile, switch, restart', async ({ page }) 
   host = await startWebHostProcess(data.dir);
   await page.goto(host.openUrl);
   await expect(switcher.getByRole('button')).toHaveCount(3); // two profiles + "Add profile"
+  await screens.getByRole('link', { name: 'Products' }).click();
   await expect(products.getByRole('row').nth(1)).toBeVisible();
   // secret-tool prints the secrets on stdout and their attributes on stderr.
   const search = spawnSync('secret-tool', ['search', '--all', 'service', 'BillPro Desk'], { encoding: 'utf8' });
@@ -66,4 +85,12 @@ test('try the sandbox, add a second profile, switch, restart', async ({ page }) 
   const accounts = [...items.matchAll(/attribute\.account = (.+)/g)].map((m) => m[1]);
   expect(accounts.filter((a) => !a?.endsWith(':cache') && !a?.startsWith('__desk_probe__'))).toHaveLength(2);
   await page.screenshot({ path: 'artifacts/e2e-spine-after-restart.png' });
+
+  // No token ever reached the renderer: not in a reply, an event, the page or its storage.
+  const events = await page.evaluate(() => (window as unknown as { __deskEvents: string[] }).__deskEvents);
+  const pageState = await page.evaluate(() => document.documentElement.outerHTML + JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  expect(replies.length).toBeGreaterThan(10);
+  expect(events.length).toBeGreaterThan(0);
+  const everything = [...replies, ...events, pageState].join('\n');
+  for (const { token } of sandbox.tokens) expect(everything).not.toContain(token);
 });
