@@ -10,6 +10,23 @@
  * decimal string, so no float ever stands for an amount.
  */
 import { z } from 'zod';
+import {
+  ADDRESS_TYPES,
+  DURATION_UNITS,
+  ORDER_STATUSES,
+  PURCHASE_TYPES,
+  SCHEDULED_PAYMENT_STATUSES,
+  SETTABLE_SCHEDULED_PAYMENT_STATUSES,
+} from './enums.ts';
+
+export {
+  ADDRESS_TYPES,
+  DURATION_UNITS,
+  ORDER_STATUSES,
+  PURCHASE_TYPES,
+  SCHEDULED_PAYMENT_STATUSES,
+  SETTABLE_SCHEDULED_PAYMENT_STATUSES,
+};
 
 // ---------------------------------------------------------------- scalars
 
@@ -29,41 +46,15 @@ export const IntLike = z
 export const Id = z.number().int().positive();
 export const Timestamp = z.string().min(1); // ISO 8601, UTC
 
-export const PURCHASE_TYPES = ['single_payment', 'instalment', 'subscription', 'metered'] as const;
 export const PurchaseType = z.enum(PURCHASE_TYPES);
 export type PurchaseType = z.infer<typeof PurchaseType>;
 
-export const DURATION_UNITS = ['DAY', 'WEEK', 'MONTH', 'YEAR'] as const;
 export const DurationUnit = z.enum(DURATION_UNITS);
 export type DurationUnit = z.infer<typeof DurationUnit>;
 
-export const ORDER_STATUSES = [
-  'draft',
-  'pending',
-  'rejected',
-  'active',
-  'failed',
-  'suspended',
-  'paused',
-  'review',
-  'cancelled',
-  'complete',
-] as const;
 export const OrderStatus = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
-export const SCHEDULED_PAYMENT_STATUSES = [
-  'scheduled',
-  'complete',
-  'recovered',
-  'soft-declined',
-  'hard-declined',
-  'skipped',
-  'merged',
-  'cancelled',
-  'paused',
-  'review',
-] as const;
 export const ScheduledPaymentStatus = z.enum(SCHEDULED_PAYMENT_STATUSES);
 export type ScheduledPaymentStatus = z.infer<typeof ScheduledPaymentStatus>;
 
@@ -147,7 +138,6 @@ export const CustomerInput = z.object({
 });
 export type CustomerInput = z.output<typeof CustomerInput>;
 
-export const ADDRESS_TYPES = ['billing', 'shipping'] as const;
 
 /**
  * ASSUMPTION: billpro-api.md §2.2 says GET returns addresses in a format different from the PUT
@@ -322,7 +312,6 @@ export const ScheduledPayment = z.object({
 });
 export type ScheduledPayment = z.output<typeof ScheduledPayment>;
 
-export const SETTABLE_SCHEDULED_PAYMENT_STATUSES = ['cancelled', 'skipped', 'scheduled'] as const;
 
 /** The body inside `{"scheduled_payment": …}` (root key ASSUMPTION, by analogy with order/customer). */
 export const ScheduledPaymentUpdate = z.object({
