@@ -306,7 +306,7 @@ export const methods = {
     z.object({
       ordersByStatus: z.array(z.object({ status: z.string(), count: z.number().int() })),
       valueByMonth: z.array(z.object({ month: z.string(), currency: z.string(), amount: z.string(), orders: z.number().int() })),
-      paymentsDue: z.array(z.object({ date: z.string(), count: z.number().int(), amount: z.string() })),
+      paymentsDue: z.array(z.object({ date: z.string(), currency: z.string(), count: z.number().int(), amount: z.string() })),
       totals: z.object({ orders: z.number().int(), customers: z.number().int(), products: z.number().int() }),
       syncedAt: z.string().nullable(),
     }),
@@ -362,6 +362,7 @@ export const events = {
     total: z.number().int().nonnegative().nullable(),
     finished: z.boolean(),
   }),
+  /** `pending`: changes that will go out by themselves; `needsAttention`: failed or conflicting ones. */
   outboxChanged: z.object({ profileId: ProfileId, pending: z.number().int(), needsAttention: z.number().int() }),
 } as const;
 

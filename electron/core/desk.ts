@@ -362,7 +362,7 @@ export class Desk {
     } else {
       const p = payload as EventPayload<'outboxChanged'>;
       const prev = this.sessionStatus.get(p.profileId);
-      this.sessionStatus.set(p.profileId, { connectivity: prev?.connectivity ?? 'unknown', pending: p.pending });
+      this.sessionStatus.set(p.profileId, { connectivity: prev?.connectivity ?? 'unknown', pending: p.pending + p.needsAttention });
     }
   }
 }

@@ -634,17 +634,32 @@ export class ProfileSession {
 
   private async pullScheduledPayments(signal: AbortSignal, concurrency: number, onProgress: (done: number) => void) {
     const ids = this.idsOf('orders', { status: LIVE }, PAYMENT_SYNC_ORDERS);
-    await refreshEach(
-      ids,
-      concurrency,
-      signal,
-      (id) => this.client.listScheduledPayments(id, { signal }),
-      (_, payments) => {
-        if (payments.length) this.store.upsertMany('scheduledPayments', payments);
-      },
-      onProgress,
-    );
-    this.store.markSynced('scheduledPayments', new Date().toISOString());
+    const run = this.store.recordSync({ collection: 'scheduledPayments', full: false });
+    let orders = 0;
+    let rows = 0;
+    try {
+      await refreshEach(
+        ids,
+        concurrency,
+        signal,
+        (id) => this.client.listScheduledPayments(id, { signal }),
+        (_, payments) => {
+          orders += 1;
+          rows += payments.length;
+          if (payments.length) this.store.upsertMany('scheduledPayments', payments);
+        },
+        onProgress,
+      );
+      this.store.markSynced('scheduledPayments', new Date().toISOString());
+      this.store.finishSync(run, { pages: orders, rows });
+    } catch (error) {
+      this.store.finishSync(run, {
+        pages: orders,
+        rows,
+        error: isDeskError(error) ? error : new DeskError('NETWORK', 'The sync of scheduled payments stopped.'),
+      });
+      throw error;
+    }
   }
 
   private idsOf(collection: 'orders', filter: { status: OrderStatus[] }, max: number): number[] {
@@ -665,7 +680,7 @@ export class ProfileSession {
     const counts = this.store.outboxCounts();
     this.emit('outboxChanged', {
       profileId: this.options.profileId,
-      pending: counts.waiting + counts.needsAttention,
+      pending: counts.waiting,
       needsAttention: counts.needsAttention,
     });
   }

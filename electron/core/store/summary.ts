@@ -9,8 +9,8 @@ export interface DashboardSummary {
   ordersByStatus: { status: string; count: number }[];
   /** Order value by the month the order was created, per currency; cancelled orders left out. */
   valueByMonth: { month: string; currency: string; amount: string; orders: number }[];
-  /** Scheduled payments due from `from` (inclusive) for `days` days, by day. */
-  paymentsDue: { date: string; count: number; amount: string }[];
+  /** Scheduled payments due from now for `days` days, by day and by their order's currency. */
+  paymentsDue: { date: string; currency: string; count: number; amount: string }[];
   totals: { orders: number; customers: number; products: number };
 }
 
@@ -34,13 +34,14 @@ export function dashboardSummary(db: Connection, now: Date, options: { months: n
       .map((r) => ({ month: str(r, 'month'), currency: str(r, 'currency'), amount: money(num(r, 'cents')), orders: num(r, 'n') })),
     paymentsDue: db
       .all(
-        `SELECT substr(scheduled_at, 1, 10) AS day, count(*) AS n, sum(coalesce(amount_cents, 0)) AS cents
-           FROM scheduled_payments
-          WHERE status = 'scheduled' AND scheduled_at >= :from AND scheduled_at < :to
-          GROUP BY day ORDER BY day`,
+        `SELECT substr(p.scheduled_at, 1, 10) AS day, coalesce(o.currency, '') AS currency,
+                count(*) AS n, sum(coalesce(p.amount_cents, 0)) AS cents
+           FROM scheduled_payments p LEFT JOIN orders o ON o.id = p.order_id
+          WHERE p.status = 'scheduled' AND p.scheduled_at >= :from AND p.scheduled_at < :to
+          GROUP BY day, currency ORDER BY day, currency`,
         { from: now.toISOString(), to: dueTo },
       )
-      .map((r) => ({ date: str(r, 'day'), count: num(r, 'n'), amount: money(num(r, 'cents')) })),
+      .map((r) => ({ date: str(r, 'day'), currency: str(r, 'currency'), count: num(r, 'n'), amount: money(num(r, 'cents')) })),
     totals: {
       orders: num(db.get('SELECT count(*) AS n FROM orders') ?? { n: 0 }, 'n'),
       customers: num(db.get('SELECT count(*) AS n FROM customers') ?? { n: 0 }, 'n'),

@@ -15,7 +15,7 @@ export class ProfilesStore {
   constructor() {
     on('profilesChanged', (next) => (this.state = next));
     on('connectivity', ({ profileId, state }) => this.patch(profileId, { connectivity: state }));
-    on('outboxChanged', ({ profileId, pending }) => this.patch(profileId, { pendingChanges: pending }));
+    on('outboxChanged', ({ profileId, pending, needsAttention }) => this.patch(profileId, { pendingChanges: pending + needsAttention }));
   }
 
   async load(): Promise<void> {
