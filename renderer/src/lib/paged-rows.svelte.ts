@@ -25,13 +25,10 @@ export class PagedRows<T> {
   private pages = new Map<number, T[]>();
   private inFlight = new Set<number>();
   private generation = 0;
-  private loaded = false;
+  /** True once the first page of a query has landed (state, so "empty" views re-render then). */
+  ready = $state(false);
 
   constructor(private loader: PageLoader<T>) {}
-
-  get ready(): boolean {
-    return this.loaded;
-  }
 
   /** Start over with a new loader (new query); keeps showing old rows until the first page lands. */
   async reset(loader: PageLoader<T> = this.loader): Promise<void> {
@@ -47,7 +44,7 @@ export class PagedRows<T> {
       this.total = first.total;
       this.syncedAt = first.syncedAt;
       this.error = null;
-      this.loaded = true;
+      this.ready = true;
       this.version += 1;
     } catch (error) {
       if (generation === this.generation) this.error = error;
