@@ -94,7 +94,13 @@ const LocalMarks = {
 const LocalId = z.number().int(); // temporary ids are negative
 export const ProductRow = Product.extend({ ...LocalMarks });
 export const CustomerRow = Customer.extend({ id: LocalId, ...LocalMarks });
-export const OrderRow = Order.extend({ id: LocalId, customer_id: LocalId, ...LocalMarks });
+export const OrderRow = Order.extend({
+  id: LocalId,
+  customer_id: LocalId,
+  /** The customer's name from this device's copy, so a list needs no call per row. */
+  customer_name: z.string().nullable(),
+  ...LocalMarks,
+});
 export const ScheduledPaymentRow = ScheduledPayment.extend({ order_id: LocalId, ...LocalMarks });
 export type ProductRow = z.output<typeof ProductRow>;
 export type CustomerRow = z.output<typeof CustomerRow>;

@@ -219,11 +219,12 @@ export class ProfileSession {
       limit: input.limit,
       offset: input.offset,
     });
-    return this.page('orders', result.rows.map(orderRow), result.total);
+    const names = new Map<number, string | null>();
+    return this.page('orders', result.rows.map((row) => this.orderRow(row, names)), result.total);
   }
 
   async getOrder(id: number): Promise<OrderRow> {
-    return orderRow(await this.getOrFetch('orders', id, () => this.client.getOrder(id)));
+    return this.orderRow(await this.getOrFetch('orders', id, () => this.client.getOrder(id)));
   }
 
   listScheduledPayments(orderId: number): { rows: ScheduledPaymentRow[]; syncedAt: string | null } {
@@ -288,6 +289,16 @@ export class ProfileSession {
       })
       .catch((error: unknown) => this.connectivity.report(error))
       .finally(() => this.refreshing.delete(key));
+  }
+
+  /** An order as the renderer shows it: with its customer's name from the cache. */
+  private orderRow(row: CachedRow<'orders'>, names = new Map<number, string | null>()): OrderRow {
+    const customerId = row.entity.customer_id;
+    if (!names.has(customerId)) {
+      const customer = this.store.get('customers', customerId)?.entity;
+      names.set(customerId, customer ? `${customer.first_name} ${customer.last_name}`.trim() || customer.email : null);
+    }
+    return { ...row.entity, id: row.id, customer_name: names.get(customerId) ?? null, pending: row.pending, localOnly: row.local };
   }
 
   private page<R>(collection: Collection, rows: R[], total: number) {
@@ -391,7 +402,7 @@ export class ProfileSession {
         tx.upsertMany('orders', [entity], { force: true });
       },
     );
-    return orderRow(row as CachedRow<'orders'>);
+    return this.orderRow(row as CachedRow<'orders'>);
   }
 
   async manageOrder(action: 'cancel' | 'pause' | 'resume' | 'renewCheckout', id: number): Promise<OrderRow> {
@@ -417,7 +428,7 @@ export class ProfileSession {
     const row = await this.mutate({ kind, payload: {}, targetId: current.id }, (tx) => {
       if (action !== 'renewCheckout') tx.upsertMany('orders', [entity], { force: true });
     });
-    return orderRow(row as CachedRow<'orders'>);
+    return this.orderRow(row as CachedRow<'orders'>);
   }
 
   async updateScheduledPayment(id: number, update: ScheduledPaymentUpdate): Promise<ScheduledPaymentRow> {
@@ -697,9 +708,6 @@ function productRow(row: CachedRow<'products'>): ProductRow {
   return { ...row.entity, pending: row.pending, localOnly: row.local };
 }
 function customerRow(row: CachedRow<'customers'>): CustomerRow {
-  return { ...row.entity, id: row.id, pending: row.pending, localOnly: row.local };
-}
-function orderRow(row: CachedRow<'orders'>): OrderRow {
   return { ...row.entity, id: row.id, pending: row.pending, localOnly: row.local };
 }
 function paymentRow(row: CachedRow<'scheduledPayments'>): ScheduledPaymentRow {

@@ -4,6 +4,8 @@
  * a restarted web host still has both profiles, their tokens in the keychain.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startSandboxProcess, startWebHostProcess, tempDataDir, type SandboxProcess, type WebHostProcess } from './support/processes.ts';
 
@@ -28,14 +30,15 @@ test('try the sandbox, add a second profile, switch, restart', async ({ page }) 
   page.on('response', async (response) => {
     if (new URL(response.url()).pathname.startsWith('/rpc/')) replies.push(await response.text().catch(() => ''));
   });
+  const events: string[] = [];
+  await page.exposeFunction('__recordDeskEvent', (data: string) => events.push(data));
   await page.addInitScript(() => {
     const Native = window.EventSource;
-    const seen: string[] = [];
-    (window as unknown as { __deskEvents: string[] }).__deskEvents = seen;
+    const record = (window as unknown as { __recordDeskEvent: (data: string) => void }).__recordDeskEvent;
     window.EventSource = class extends Native {
       constructor(url: string | URL, init?: EventSourceInit) {
         super(url, init);
-        this.addEventListener('message', (e) => seen.push(String((e as MessageEvent).data)));
+        this.addEventListener('message', (e) => void record(String((e as MessageEvent).data)));
       }
     };
   });
@@ -82,12 +85,13 @@ test('try the sandbox, add a second profile, switch, restart', async ({ page }) 
   // secret-tool prints the secrets on stdout and their attributes on stderr.
   const search = spawnSync('secret-tool', ['search', '--all', 'service', 'BillPro Desk'], { encoding: 'utf8' });
   const items = search.stdout + search.stderr;
-  const accounts = [...items.matchAll(/attribute\.account = (.+)/g)].map((m) => m[1]);
-  expect(accounts.filter((a) => !a?.endsWith(':cache') && !a?.startsWith('__desk_probe__'))).toHaveLength(2);
+  const accounts = new Set([...items.matchAll(/attribute\.account = (.+)/g)].map((m) => m[1]!.trim()));
+  const saved = JSON.parse(readFileSync(path.join(data.dir, 'profiles.json'), 'utf8')) as { profiles: { id: string }[] };
+  expect(saved.profiles).toHaveLength(2);
+  for (const { id } of saved.profiles) expect(accounts.has(id), `token of profile ${id} in the keychain`).toBe(true);
   await page.screenshot({ path: 'artifacts/e2e-spine-after-restart.png' });
 
   // No token ever reached the renderer: not in a reply, an event, the page or its storage.
-  const events = await page.evaluate(() => (window as unknown as { __deskEvents: string[] }).__deskEvents);
   const pageState = await page.evaluate(() => document.documentElement.outerHTML + JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
   expect(replies.length).toBeGreaterThan(10);
   expect(events.length).toBeGreaterThan(0);

@@ -281,6 +281,11 @@ export const Order = z.object({
   payment_link: z.string().nullish(),
   checkout_id: z.string().nullish(),
   note: z.string().nullish(),
+  // ASSUMPTION: the order echoes its scheduling inputs (§2.3); not in the documented table.
+  initial_amount: Money.nullish(),
+  scheduled_interval: IntLike.nullish(),
+  recurring_collection_interval: IntLike.nullish(),
+  start_date: z.string().nullish(),
   // ASSUMPTION: timestamps are not in the documented table.
   created_at: Timestamp.nullish(),
   updated_at: Timestamp.nullish(),

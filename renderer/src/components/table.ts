@@ -6,4 +6,6 @@ export interface Column<R> {
   width: string;
   value: (row: R) => string;
   align?: 'start' | 'end';
+  /** Show the value as a StatusChip (the value is the raw status, e.g. `soft-declined`). */
+  chip?: boolean;
 }
