@@ -151,9 +151,12 @@ export class Desk {
         if (connection.token) await this.options.secrets.set(tokenAccount(id), target.token);
         changes = { ...changes, baseUrl: target.baseUrl, billproProfileId: target.profileId };
         if (connection.environment) changes.environment = connection.environment;
-        await this.dropSession(id); // the next call reconnects with the new details
       }
       const stored = await this.registry.update(id, changes);
+      if (connection && (await this.dropSession(id))) {
+        // Reconnect at once with the new details, so a queue kept for a new token drains now.
+        void this.session(id).catch(() => undefined);
+      }
       this.emitProfiles();
       return this.summary(stored);
     },

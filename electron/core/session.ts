@@ -67,6 +67,8 @@ const PRELIMINARY: readonly OrderStatus[] = ['draft', 'pending', 'rejected'];
 const FINAL: readonly OrderStatus[] = ['cancelled', 'complete'];
 const LIVE: OrderStatus[] = ['active', 'failed', 'suspended', 'paused', 'review'];
 const UPDATABLE_PAYMENT = new Set(['scheduled', 'soft-declined', 'hard-declined', 'paused']);
+/** The least time between two pulls started by connectivity coming back. */
+const RECONNECT_PULL_GAP_MS = 30_000;
 /** Scheduled payments are listed per order: sync them for the most recent live orders only. */
 const PAYMENT_SYNC_ORDERS = 2_000;
 const EVENT_COLLECTION: Record<Collection, 'products' | 'customers' | 'orders' | 'scheduled_payments'> = {
@@ -104,7 +106,8 @@ export class ProfileSession {
         this.emit('connectivity', { profileId: options.profileId, state, detail });
         if (state === 'online') {
           void this.pusher.kick();
-          void this.sync();
+          // Back online: refresh, but not again and again while a flaky link flaps.
+          if (Date.now() - this.lastPullStartedAt > RECONNECT_PULL_GAP_MS) void this.sync();
         }
       },
       async () => {
@@ -563,11 +566,13 @@ export class ProfileSession {
   }
 
   private lastSyncError: DeskError | null = null;
+  private lastPullStartedAt = 0;
 
   /** Pull every collection; one run at a time. */
   sync(): Promise<void> {
     if (this.closed) return Promise.resolve();
     if (!this.syncing) {
+      this.lastPullStartedAt = Date.now();
       this.syncing = this.pullAll().finally(() => {
         this.syncing = null;
       });

@@ -98,7 +98,11 @@ export class Pusher {
     const { store, connectivity } = this.options;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = null;
-    while (!this.closed && connectivity.state !== 'token_rejected') {
+    // Only while BillPro is (or may be) reachable. Offline, the connectivity probe watches for its
+    // return and kicks the pusher then; sending meanwhile (the wake timer would try every due
+    // change in turn) only earns each queued change a longer backoff, so the queue would sit idle
+    // for minutes after the connection came back.
+    while (!this.closed && connectivity.online) {
       // An unknown outcome is settled before anything else of its row is sent.
       const unknown = store.listOutbox({ states: ['unknown'], limit: 1 })[0];
       const entry = unknown ?? store.nextReady(this.now());
@@ -275,7 +279,7 @@ export class Pusher {
       }
       connectivity.report(null);
       if (found) this.complete(entry, found);
-      else store.markPending(entry.seq);
+      else this.sendAgainLater(entry);
       this.options.onChanged([]);
       return true;
     } catch (error) {
@@ -283,6 +287,21 @@ export class Pusher {
       // Could not look: stay unknown and try again when BillPro answers.
       return false;
     }
+  }
+
+  /**
+   * The lookup proved the last send did not land: send it again after the backoff any failed send
+   * earns. Sent again at once, a change BillPro fails every time (a 5xx on each try) would go
+   * round send → fail → lookup with no pause, always first in line, and hold back every change
+   * queued after it.
+   */
+  private sendAgainLater(entry: OutboxEntry): void {
+    const wait = this.backoff(Math.max(0, entry.attempts - 1));
+    const error = entry.lastError ?? {
+      code: 'NETWORK' as const,
+      message: 'BillPro did not confirm this change, so Desk will send it again.',
+    };
+    this.options.store.markFailed(entry.seq, error, { retryAt: new Date(this.now().getTime() + wait) });
   }
 
   private async findCustomerByEmail(email: string): Promise<Customer | null> {
