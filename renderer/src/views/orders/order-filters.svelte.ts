@@ -8,20 +8,9 @@ export type OrderStatus = OrderRow['status'];
 export type PurchaseType = OrderRow['order_type'];
 export type OrdersQuery = Omit<MethodInput<'orders.list'>, 'offset' | 'limit'>;
 
-export const ORDER_STATUSES: readonly OrderStatus[] = [
-  'draft',
-  'pending',
-  'rejected',
-  'active',
-  'failed',
-  'suspended',
-  'paused',
-  'review',
-  'cancelled',
-  'complete',
-];
-
-export const PURCHASE_TYPES: readonly PurchaseType[] = ['single_payment', 'instalment', 'subscription', 'metered'];
+// BillPro's own lists, shared with the Desk (a schema-free module, so no zod in the bundle).
+import { ORDER_STATUSES, PURCHASE_TYPES } from '../../../../electron/core/billpro/enums.ts';
+export { ORDER_STATUSES, PURCHASE_TYPES };
 
 export const ORDER_SORTS = {
   newest: { label: 'Newest first', sort: { by: 'created_at', dir: 'desc' } },
