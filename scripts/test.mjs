@@ -38,6 +38,7 @@ function readJson(file) {
 }
 
 run('type-check', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+run('type-check (e2e specs)', bin('tsc'), ['--noEmit', '-p', 'test/e2e/tsconfig.json']);
 run('svelte-check', bin('svelte-check'), ['--tsconfig', 'renderer/tsconfig.json', '--fail-on-warnings', '--output', 'human']);
 run('lint', bin('eslint'), ['.']);
 

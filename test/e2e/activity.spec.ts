@@ -4,30 +4,12 @@
  * "working offline" and "1 change waiting", Activity lists it as pending; a new sandbox on the
  * same port and "Sync now" send it, and the waiting count clears.
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { startSandboxProcess, startWebHostProcess, tempDataDir, type SandboxProcess, type WebHostProcess } from './support/processes.ts';
+import { expect, test } from '@playwright/test';
+import { expectNoSeriousA11yIssues } from './support/a11y.ts';
+import { useDesk } from './support/desk.ts';
+import { startSandboxProcess } from './support/processes.ts';
 
-let sandbox: SandboxProcess;
-let host: WebHostProcess;
-const data = tempDataDir();
-
-test.beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-  host = await startWebHostProcess(data.dir);
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  await sandbox?.stop();
-  data.remove();
-});
-
-async function noSeriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
+const desk = useDesk();
 
 test('a change made offline waits, shows in Activity, and is sent by "Sync now"', async ({ page }) => {
   const consoleErrors: string[] = [];
@@ -38,11 +20,11 @@ test('a change made offline waits, shows in Activity, and is sent by "Sync now"'
   page.on('pageerror', (e) => consoleErrors.push(e.message));
 
   // A profile on the sandbox process this spec can stop and start again.
-  await page.goto(host.openUrl);
+  await page.goto(desk.host.openUrl);
   await page.getByLabel('Profile name').fill('Examply Ltd');
   await page.getByLabel('Environment').selectOption('custom');
-  await page.getByLabel('API base URL').fill(sandbox.baseUrl);
-  await page.getByLabel('API token').fill(sandbox.tokens[0]!.token);
+  await page.getByLabel('API base URL').fill(desk.sandbox.baseUrl);
+  await page.getByLabel('API token').fill(desk.sandbox.tokens[0]!.token);
   await page.getByRole('button', { name: 'Add profile', exact: true }).click();
 
   const bar = page.locator('.statusbar');
@@ -51,8 +33,8 @@ test('a change made offline waits, shows in Activity, and is sent by "Sync now"'
   await expect(bar.getByText('Online')).toBeVisible();
 
   // BillPro goes away; a new customer is kept on this device.
-  const port = sandbox.port;
-  await sandbox.stop();
+  const port = desk.sandbox.port;
+  await desk.sandbox.stop();
   const email = `dana.offline.${Date.now()}@example.com`;
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Customers' }).click();
   await page.getByRole('button', { name: 'New customer' }).click();
@@ -85,19 +67,19 @@ test('a change made offline waits, shows in Activity, and is sent by "Sync now"'
   await expect(entry.getByText(/Last try: .+/)).toBeVisible();
   await expect(bad).toBeVisible();
   await page.getByRole('heading', { name: 'Activity', level: 1 }).click();
-  await noSeriousViolations(page);
+  await expectNoSeriousA11yIssues(page, 'activity: change waiting offline');
   await page.screenshot({ path: 'artifacts/e2e-activity-offline.png' });
 
   // The discard dialog says what would happen; keep the change.
   await entry.getByRole('button', { name: 'Discard' }).click();
   const dialog = page.getByRole('dialog', { name: 'Discard this change?' });
   await expect(dialog).toContainText('deleted from this device');
-  await noSeriousViolations(page);
+  await expectNoSeriousA11yIssues(page, 'activity: discard dialog');
   await dialog.getByRole('button', { name: 'Keep as is' }).click();
   await expect(dialog).toBeHidden();
 
   // BillPro is back on the same address: "Sync now" sends the change.
-  sandbox = await startSandboxProcess({ port });
+  desk.sandbox = await startSandboxProcess({ port });
   await bar.getByRole('button', { name: 'Sync now' }).click();
   await page.getByLabel(/^All \(\d+\)$/).check();
   await expect(entry.getByText('Done', { exact: true })).toBeVisible({ timeout: 20_000 });
@@ -113,7 +95,7 @@ test('a change made offline waits, shows in Activity, and is sent by "Sync now"'
   await expect(phone).toHaveAttribute('aria-invalid', 'true');
   await expect(bad.getByLabel('Email')).toHaveValue(badEmail);
   await page.getByRole('heading', { name: 'Activity', level: 1 }).click();
-  await noSeriousViolations(page);
+  await expectNoSeriousA11yIssues(page, 'activity: edit and retry');
   await page.screenshot({ path: 'artifacts/e2e-activity-edit.png' });
   await phone.fill('+44 20 7946 0000');
   await bad.getByRole('button', { name: 'Save and retry' }).click();
@@ -128,7 +110,7 @@ test('a change made offline waits, shows in Activity, and is sent by "Sync now"'
   // BillPro now holds both customers, once each.
   const emails: string[] = [];
   for (let n = 1; ; n++) {
-    const answer = await fetch(`${sandbox.baseUrl}/customers?page=${n}`, { headers: { Authorization: `Bearer ${sandbox.tokens[0]!.token}` } });
+    const answer = await fetch(`${desk.sandbox.baseUrl}/customers?page=${n}`, { headers: { Authorization: `Bearer ${desk.sandbox.tokens[0]!.token}` } });
     const batch = (await answer.json()) as { email: string }[];
     if (batch.length === 0) break;
     emails.push(...batch.map((c) => c.email));
@@ -136,7 +118,7 @@ test('a change made offline waits, shows in Activity, and is sent by "Sync now"'
   expect(emails.filter((e) => e === email || e === badEmail).sort()).toEqual([email, badEmail].sort());
 
   await page.getByRole('heading', { name: 'Activity', level: 1 }).click();
-  await noSeriousViolations(page);
+  await expectNoSeriousA11yIssues(page, 'activity: all sent');
   await page.screenshot({ path: 'artifacts/e2e-activity.png', fullPage: true });
   expect(consoleErrors).toEqual([]);
 });

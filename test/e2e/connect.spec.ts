@@ -2,39 +2,20 @@
  * Connecting a merchant profile: a token BillPro refuses is reported beside the token field and
  * nothing is added; the right token (on a custom URL) adds the profile and opens it.
  */
-import { AxeBuilder } from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { startSandboxProcess, startWebHostProcess, tempDataDir, type SandboxProcess, type WebHostProcess } from './support/processes.ts';
+import { expect, test } from '@playwright/test';
+import { expectNoSeriousA11yIssues } from './support/a11y.ts';
+import { useDesk } from './support/desk.ts';
 
-let sandbox: SandboxProcess;
-let host: WebHostProcess;
-const data = tempDataDir();
-
-test.beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-  host = await startWebHostProcess(data.dir);
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  await sandbox?.stop();
-  data.remove();
-});
-
-async function expectNoSeriousViolations(page: Page): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
+const desk = useDesk();
 
 test('a refused token is shown beside the field; the right one adds the profile', async ({ page }) => {
-  await page.goto(host.openUrl);
+  await page.goto(desk.host.openUrl);
   await expect(page.getByRole('heading', { name: 'Connect BillPro Desk' })).toBeVisible();
-  await expectNoSeriousViolations(page);
+  await expectNoSeriousA11yIssues(page, 'connect screen');
 
   await page.getByLabel('Profile name').fill('Acme Gym');
   await page.getByLabel('Environment').selectOption('custom');
-  await page.getByLabel('API base URL').fill(sandbox.baseUrl);
+  await page.getByLabel('API base URL').fill(desk.sandbox.baseUrl);
   const token = page.getByLabel('API token');
   await token.fill('definitely-not-a-billpro-token');
   await page.getByRole('button', { name: 'Add profile', exact: true }).click();
@@ -44,11 +25,11 @@ test('a refused token is shown beside the field; the right one adds the profile'
   // Nothing was added: still on the Connect screen, with what was typed kept.
   await expect(page.getByRole('heading', { name: 'Connect BillPro Desk' })).toBeVisible();
   await expect(page.getByLabel('Profile name')).toHaveValue('Acme Gym');
-  await expect(page.getByLabel('API base URL')).toHaveValue(sandbox.baseUrl);
-  await expectNoSeriousViolations(page);
+  await expect(page.getByLabel('API base URL')).toHaveValue(desk.sandbox.baseUrl);
+  await expectNoSeriousA11yIssues(page, 'connect: token refused');
   await page.screenshot({ path: 'artifacts/e2e-connect-refused.png' });
 
-  await token.fill(sandbox.tokens[0]!.token);
+  await token.fill(desk.sandbox.tokens[0]!.token);
   await page.getByRole('button', { name: 'Add profile', exact: true }).click();
 
   const switcher = page.getByRole('navigation', { name: 'Merchant profiles' });

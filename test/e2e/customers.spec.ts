@@ -4,24 +4,11 @@
  * BillPro holds it exactly once; edit it without losing an address; export the list as CSV.
  */
 import { readFileSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { startSandboxProcess, startWebHostProcess, tempDataDir, type SandboxProcess, type WebHostProcess } from './support/processes.ts';
+import { expectNoSeriousA11yIssues } from './support/a11y.ts';
+import { useDesk } from './support/desk.ts';
 
-let sandbox: SandboxProcess;
-let host: WebHostProcess;
-const data = tempDataDir();
-
-test.beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-  host = await startWebHostProcess(data.dir);
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  await sandbox?.stop();
-  data.remove();
-});
+const desk = useDesk();
 
 interface WireAddress {
   address_type: string;
@@ -42,25 +29,19 @@ interface WireCustomer {
 
 /** Asks the sandbox's BillPro API itself, the way an integrator would. */
 async function billpro<T>(path: string): Promise<T> {
-  const response = await fetch(`${sandbox.baseUrl}${path}`, {
-    headers: { authorization: `Bearer ${sandbox.tokens[0]!.token}`, accept: 'application/json' },
+  const response = await fetch(`${desk.sandbox.baseUrl}${path}`, {
+    headers: { authorization: `Bearer ${desk.sandbox.tokens[0]!.token}`, accept: 'application/json' },
   });
   expect(response.status).toBe(200);
   return (await response.json()) as T;
 }
 
-async function expectNoSeriousViolations(page: Page): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
-
 async function connect(page: Page): Promise<void> {
-  await page.goto(host.openUrl);
+  await page.goto(desk.host.openUrl);
   await page.getByLabel('Profile name').fill('Acme Gym');
   await page.getByLabel('Environment').selectOption('custom');
-  await page.getByLabel('API base URL').fill(sandbox.baseUrl);
-  await page.getByLabel('API token').fill(sandbox.tokens[0]!.token);
+  await page.getByLabel('API base URL').fill(desk.sandbox.baseUrl);
+  await page.getByLabel('API token').fill(desk.sandbox.tokens[0]!.token);
   await page.getByRole('button', { name: 'Add profile', exact: true }).click();
   await expect(page.getByRole('navigation', { name: 'Merchant profiles' }).getByRole('button', { name: /Acme Gym/ })).toBeVisible();
 }
@@ -79,7 +60,7 @@ test('find, create (refused, then saved), edit and export customers', async ({ p
   await expect(found).toBeVisible();
   await expect(found).toContainText(`${existing!.first_name} ${existing!.last_name}`);
   await expect(found).toContainText(existing!.customer_id);
-  await expectNoSeriousViolations(page);
+  await expectNoSeriousA11yIssues(page, 'customers list');
   await page.screenshot({ path: 'artifacts/e2e-customers-list.png' });
 
   // A new customer with the seed's invalid phone for GB, and an email another customer has.
@@ -122,7 +103,7 @@ test('find, create (refused, then saved), edit and export customers', async ({ p
   };
   await stillTyped();
   await expect(phone).toHaveValue('+44770000000000');
-  await expectNoSeriousViolations(page);
+  await expectNoSeriousA11yIssues(page, 'new customer: phone refused');
   await page.screenshot({ path: 'artifacts/e2e-customers-form-refused.png', fullPage: true });
 
   // A valid phone; BillPro itself refuses the taken email, beside the email field.
@@ -141,7 +122,7 @@ test('find, create (refused, then saved), edit and export customers', async ({ p
   await expect(page.getByText('Customer created in BillPro.')).toBeVisible();
   const id = Number(/#\/customers\/(\d+)$/.exec(page.url())?.[1]);
   expect(id).toBeGreaterThan(0);
-  await expectNoSeriousViolations(page);
+  await expectNoSeriousA11yIssues(page, 'customer detail');
   await page.screenshot({ path: 'artifacts/e2e-customers-detail.png', fullPage: true });
 
   // BillPro holds exactly one customer with that email, with both addresses.
@@ -151,7 +132,7 @@ test('find, create (refused, then saved), edit and export customers', async ({ p
   expect(held[0]!.phone).toBe('+447911123456');
   expect(held[0]!.addresses.map((a) => a.address_type).sort()).toEqual(['billing', 'shipping']);
   const stats = await (
-    await fetch(`${sandbox.controlUrl}/stats?profile_id=1`, { headers: { authorization: `Bearer ${sandbox.tokens[0]!.token}` } })
+    await fetch(`${desk.sandbox.controlUrl}/stats?profile_id=1`, { headers: { authorization: `Bearer ${desk.sandbox.tokens[0]!.token}` } })
   ).json() as { customers: number; duplicateEmails: string[] };
   expect(stats.duplicateEmails).toEqual([]);
 
@@ -173,7 +154,7 @@ test('find, create (refused, then saved), edit and export customers', async ({ p
   await expect(city).toBeFocused();
   await page.keyboard.press('Control+a');
   await page.keyboard.type('Bristol');
-  await expectNoSeriousViolations(page);
+  await expectNoSeriousA11yIssues(page, 'edit customer');
   await page.screenshot({ path: 'artifacts/e2e-customers-edit.png' });
   await city.press('Escape');
   const discard = page.getByRole('dialog', { name: 'Discard your changes?' });

@@ -5,25 +5,15 @@
  * it) and compared with the dashboard's data tables, the same figures the charts draw. The page
  * runs under the web host's strict CSP; any console error (a CSP violation included) fails.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { sandboxTokens } from '../../electron/sandbox/auth.ts';
-import { startWebHostProcess, tempDataDir, type WebHostProcess } from './support/processes.ts';
+import { expectNoSeriousA11yIssues } from './support/a11y.ts';
+import { useDesk } from './support/desk.ts';
 
-let host: WebHostProcess;
-const data = tempDataDir();
+const desk = useDesk({ sandbox: false });
 const TOKEN = sandboxTokens(1)[0]!.token;
 /** The orders whose scheduled payments the Desk syncs (session.ts LIVE). */
 const LIVE = new Set(['active', 'failed', 'suspended', 'paused', 'review']);
-
-test.beforeAll(async () => {
-  host = await startWebHostProcess(data.dir);
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  data.remove();
-});
 
 async function allPages<T>(baseUrl: string, path: string): Promise<T[]> {
   const rows: T[] = [];
@@ -98,12 +88,6 @@ async function shownFigures(page: Page) {
   };
 }
 
-async function noSeriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
-
 test('after the first sync the dashboard shows what BillPro holds', async ({ page }) => {
   const consoleErrors: string[] = [];
   page.on('console', (m) => {
@@ -111,7 +95,7 @@ test('after the first sync the dashboard shows what BillPro holds', async ({ pag
   });
   page.on('pageerror', (e) => consoleErrors.push(e.message));
 
-  await page.goto(host.openUrl);
+  await page.goto(desk.host.openUrl);
   await page.getByRole('button', { name: 'Try the sandbox' }).click();
   await expect(page.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible();
 
@@ -148,14 +132,14 @@ test('after the first sync the dashboard shows what BillPro holds', async ({ pag
   await expect(page.getByRole('region', { name: 'Orders by status' }).getByRole('button', { name: 'Hide table' })).toHaveAttribute('aria-expanded', 'true');
   await page.getByRole('heading', { name: 'Dashboard', level: 1 }).click();
 
-  await noSeriousViolations(page);
+  await expectNoSeriousA11yIssues(page, 'dashboard');
   // The content pane scrolls inside the window: a tall window shows every chart at once.
   await page.setViewportSize({ width: 1280, height: 1500 });
   await page.screenshot({ path: 'artifacts/e2e-dashboard.png' });
 
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.getByRole('img', { name: /scheduled payments due each day/ }).hover({ position: { x: 120, y: 100 } });
-  await noSeriousViolations(page);
+  await expectNoSeriousA11yIssues(page, 'dashboard: dark');
   await page.screenshot({ path: 'artifacts/e2e-dashboard-dark.png' });
 
   expect(consoleErrors).toEqual([]);

@@ -4,24 +4,11 @@
  * badges are still there; BillPro comes back — everything is sent once, badges clear.
  */
 import { expect, test } from '@playwright/test';
-import { connectSandbox, forgetProfiles, sandboxCall } from './orders-helpers.ts';
-import { startSandboxProcess, startWebHostProcess, tempDataDir, type SandboxProcess, type WebHostProcess } from './support/processes.ts';
+import { connectSandbox, useDesk } from './support/desk.ts';
+import { startSandboxProcess, startWebHostProcess } from './support/processes.ts';
+import { sandboxCall } from './support/sandbox-api.ts';
 
-let sandbox: SandboxProcess;
-let host: WebHostProcess;
-const data = tempDataDir();
-
-test.beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-  host = await startWebHostProcess(data.dir);
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  await sandbox?.stop();
-  forgetProfiles(data.dir);
-  data.remove();
-});
+const desk = useDesk();
 
 interface Order {
   id: number;
@@ -34,16 +21,16 @@ test('changes made offline survive a restart and are sent exactly once', async (
   test.setTimeout(120_000);
   const email = `offline.${Date.now()}@example.com`;
   const invoice = `OFFLINE-${Date.now() % 1_000_000}`;
-  const pending = (await sandboxCall<Order[]>(sandbox, '/orders?status=pending')).find((o) => o.status === 'pending');
+  const pending = (await sandboxCall<Order[]>(desk.sandbox, '/orders?status=pending')).find((o) => o.status === 'pending');
   expect(pending, 'the sandbox seeds pending orders').toBeTruthy();
 
-  await connectSandbox(page, sandbox, host);
+  await connectSandbox(page, desk);
   const screens = page.getByRole('navigation', { name: 'Screens' });
   await screens.getByRole('link', { name: 'Orders' }).click();
   await expect(page.getByText(/^[1-9][\d,]* orders · synced/)).toBeVisible({ timeout: 30_000 });
 
   // BillPro goes away.
-  await sandbox.stop();
+  await desk.sandbox.stop();
 
   // 1. A new customer.
   await screens.getByRole('link', { name: 'Customers' }).click();
@@ -78,15 +65,15 @@ test('changes made offline survive a restart and are sent exactly once', async (
   await expect(page.getByText('not sent yet').first()).toBeVisible();
 
   // 3. Cancel another (pending) order.
-  await page.goto(`${host.origin}/#/orders/${pending!.id}`);
+  await page.goto(`${desk.host.origin}/#/orders/${pending!.id}`);
   await page.getByRole('button', { name: 'Cancel order' }).click();
   await page.getByRole('dialog').getByRole('button', { name: /^Cancel order/ }).click();
   await expect(page.getByRole('heading', { level: 1 }).locator('..').getByText('Cancelled').first()).toBeVisible({ timeout: 30_000 });
 
   // Restart the web host: cached lists and pending badges are still there.
-  await host.stop();
-  host = await startWebHostProcess(data.dir);
-  await page.goto(host.openUrl);
+  await desk.host.stop();
+  desk.host = await startWebHostProcess(desk.dataDir);
+  await page.goto(desk.host.openUrl);
   await screens.getByRole('link', { name: 'Customers' }).click();
   const customers = page.getByRole('grid', { name: 'Customers' });
   await expect(customers.getByRole('row', { name: /Olive Offline/ })).toContainText('not sent yet');
@@ -97,7 +84,7 @@ test('changes made offline survive a restart and are sent exactly once', async (
   await page.screenshot({ path: 'artifacts/e2e-offline-waiting.png' });
 
   // BillPro comes back on the same address: everything syncs, badges clear.
-  sandbox = await startSandboxProcess({ port: sandbox.port });
+  desk.sandbox = await startSandboxProcess({ port: desk.sandbox.port });
   await page.getByRole('button', { name: 'Sync now' }).click();
   await expect(orders.getByRole('row', { name: new RegExp(invoice) })).not.toContainText('not sent yet', { timeout: 30_000 });
   await expect(page.getByRole('navigation', { name: 'Merchant profiles' }).getByLabel(/changes waiting to sync/)).toHaveCount(0);
@@ -106,13 +93,13 @@ test('changes made offline survive a restart and are sent exactly once', async (
   await page.screenshot({ path: 'artifacts/e2e-offline-synced.png' });
 
   // BillPro holds each change exactly once.
-  const stats = await sandboxCall<{ duplicateEmails: string[]; duplicateInvoiceIds: string[] }>(sandbox, '/stats?profile_id=1', { control: true });
+  const stats = await sandboxCall<{ duplicateEmails: string[]; duplicateInvoiceIds: string[] }>(desk.sandbox, '/stats?profile_id=1', { control: true });
   expect(stats.duplicateEmails).toEqual([]);
   expect(stats.duplicateInvoiceIds).toEqual([]);
-  const found = await sandboxCall<{ id: number; email: string }[]>(sandbox, `/customers?email=${encodeURIComponent(email)}`);
+  const found = await sandboxCall<{ id: number; email: string }[]>(desk.sandbox, `/customers?email=${encodeURIComponent(email)}`);
   expect(found).toHaveLength(1);
-  const created = await sandboxCall<Order[]>(sandbox, `/orders?invoice_id=${invoice}`);
+  const created = await sandboxCall<Order[]>(desk.sandbox, `/orders?invoice_id=${invoice}`);
   expect(created).toHaveLength(1);
   expect(created[0]!.customer_id).toBe(found[0]!.id);
-  expect((await sandboxCall<Order>(sandbox, `/orders/${pending!.id}`)).status).toBe('cancelled');
+  expect((await sandboxCall<Order>(desk.sandbox, `/orders/${pending!.id}`)).status).toBe('cancelled');
 });

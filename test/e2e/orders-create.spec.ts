@@ -3,24 +3,12 @@
  * sending is the total BillPro (the sandbox) computes for the order it created.
  */
 import { expect, test } from '@playwright/test';
-import { connectSandbox, expectNoSeriousA11yIssues, forgetProfiles, localDay, sandboxCall } from './orders-helpers.ts';
-import { startSandboxProcess, startWebHostProcess, tempDataDir, type SandboxProcess, type WebHostProcess } from './support/processes.ts';
+import { expectNoSeriousA11yIssues } from './support/a11y.ts';
+import { localDay } from './support/dates.ts';
+import { connectSandbox, useDesk } from './support/desk.ts';
+import { sandboxCall } from './support/sandbox-api.ts';
 
-let sandbox: SandboxProcess;
-let host: WebHostProcess;
-const data = tempDataDir();
-
-test.beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-  host = await startWebHostProcess(data.dir);
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  await sandbox?.stop();
-  forgetProfiles(data.dir);
-  data.remove();
-});
+const desk = useDesk();
 
 /** "€1,234.50" → 123450: the review shows two decimals, so the digits are the cents. */
 function centsOf(text: string): number {
@@ -37,7 +25,7 @@ const TYPES = [
 test('create an order of each purchase type; the total shown before sending is what BillPro computes', async ({ page }) => {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await connectSandbox(page, sandbox, host);
+  await connectSandbox(page, desk);
   await page.getByRole('link', { name: 'Orders', exact: true }).click();
   await expect(page.getByText(/^[1-9][\d,]* orders · synced/)).toBeVisible({ timeout: 20_000 });
 
@@ -96,7 +84,7 @@ test('create an order of each purchase type; the total shown before sending is w
 
       await expect(page).toHaveURL(/#\/orders\/\d+$/, { timeout: 20_000 });
       const id = Number(/#\/orders\/(\d+)$/.exec(page.url())![1]);
-      const created = await sandboxCall<{ total_amount: string; order_type: string; status: string }>(sandbox, `/orders/${id}`);
+      const created = await sandboxCall<{ total_amount: string; order_type: string; status: string }>(desk.sandbox, `/orders/${id}`);
       expect(created.order_type).toBe(type);
       expect(created.status).toBe('pending');
       expect(Math.round(Number(created.total_amount) * 100)).toBe(centsOf(shown));
@@ -120,7 +108,7 @@ test('create an order of each purchase type; the total shown before sending is w
 
   await test.step('BillPro refuses: its message shows beside the field and nothing typed is lost', async () => {
     // Move BillPro's clock past the start date the form will send, so BillPro (not the form) refuses it.
-    await sandboxCall(sandbox, '/clock', { method: 'POST', body: { advanceDays: 90 }, control: true });
+    await sandboxCall(desk.sandbox, '/clock', { method: 'POST', body: { advanceDays: 90 }, control: true });
 
     await page.getByRole('link', { name: 'Orders', exact: true }).click();
     await page.getByRole('button', { name: 'New order' }).click();

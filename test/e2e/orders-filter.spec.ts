@@ -4,24 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { connectSandbox, expectNoSeriousA11yIssues, forgetProfiles, sandboxCall } from './orders-helpers.ts';
-import { startSandboxProcess, startWebHostProcess, tempDataDir, type SandboxProcess, type WebHostProcess } from './support/processes.ts';
+import { expectNoSeriousA11yIssues } from './support/a11y.ts';
+import { connectSandbox, useDesk } from './support/desk.ts';
+import { sandboxCall } from './support/sandbox-api.ts';
 
-let sandbox: SandboxProcess;
-let host: WebHostProcess;
-const data = tempDataDir();
-
-test.beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-  host = await startWebHostProcess(data.dir);
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  await sandbox?.stop();
-  forgetProfiles(data.dir);
-  data.remove();
-});
+const desk = useDesk();
 
 // VirtualTable's scrolling viewport sits inside the focusable grid, which scrolls it with the
 // arrow keys, PageUp/PageDown, Home and End (checked at the end of the test); axe cannot see that.
@@ -31,7 +18,7 @@ const GRID_SCROLLS_BY_KEYBOARD = ['scrollable-region-focusable'];
 async function countInSandbox(status: string, type: string): Promise<number> {
   let count = 0;
   for (let page = 1; ; page++) {
-    const rows = await sandboxCall<unknown[]>(sandbox, `/orders?status=${status}&order_type=${type}&page=${page}`);
+    const rows = await sandboxCall<unknown[]>(desk.sandbox, `/orders?status=${status}&order_type=${type}&page=${page}`);
     count += rows.length;
     if (rows.length < 25) return count;
   }
@@ -46,12 +33,12 @@ async function shownCount(page: Page): Promise<number> {
 test('filter orders by status and type, export the filtered list as CSV', async ({ page }) => {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await connectSandbox(page, sandbox, host);
+  await connectSandbox(page, desk);
   await page.getByRole('link', { name: 'Orders', exact: true }).click();
 
   const grid = page.getByRole('grid', { name: 'Orders' });
   // The list counts every order once the sync has pulled them all.
-  const all = (await sandboxCall<{ orders: number }>(sandbox, '/stats?profile_id=1', { control: true })).orders;
+  const all = (await sandboxCall<{ orders: number }>(desk.sandbox, '/stats?profile_id=1', { control: true })).orders;
   expect(all).toBeGreaterThan(100);
   await expect.poll(() => shownCount(page).catch(() => 0), { timeout: 30_000 }).toBe(all);
   await expect(grid.getByRole('row').nth(1)).toBeVisible();

@@ -3,33 +3,20 @@
  * resume it. Each change shows in the UI and is what BillPro (the sandbox) then holds.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { connectSandbox, expectNoSeriousA11yIssues, forgetProfiles, sandboxCall } from './orders-helpers.ts';
-import { startSandboxProcess, startWebHostProcess, tempDataDir, type SandboxProcess, type WebHostProcess } from './support/processes.ts';
+import { expectNoSeriousA11yIssues } from './support/a11y.ts';
+import { connectSandbox, useDesk } from './support/desk.ts';
+import { sandboxCall } from './support/sandbox-api.ts';
 
-let sandbox: SandboxProcess;
-let host: WebHostProcess;
-const data = tempDataDir();
-
-test.beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-  host = await startWebHostProcess(data.dir);
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  await sandbox?.stop();
-  forgetProfiles(data.dir);
-  data.remove();
-});
+const desk = useDesk();
 
 async function openOrders(page: Page): Promise<void> {
-  await connectSandbox(page, sandbox, host);
+  await connectSandbox(page, desk);
   await page.getByRole('link', { name: 'Orders', exact: true }).click();
   await expect(page.getByText(/^[1-9][\d,]* orders · synced/)).toBeVisible({ timeout: 20_000 });
 }
 
 async function statusInSandbox(id: number): Promise<string> {
-  return (await sandboxCall<{ status: string }>(sandbox, `/orders/${id}`)).status;
+  return (await sandboxCall<{ status: string }>(desk.sandbox, `/orders/${id}`)).status;
 }
 
 function orderIdOf(page: Page): number {
@@ -87,7 +74,7 @@ test('pause an active subscription, then resume it', async ({ page }) => {
   await expect(header.getByText('Pending', { exact: true })).toBeVisible();
 
   // The customer pays: the sandbox activates the order.
-  await sandboxCall(sandbox, `/orders/${id}/pay`, { method: 'POST', body: { outcome: 'approve' }, control: true });
+  await sandboxCall(desk.sandbox, `/orders/${id}/pay`, { method: 'POST', body: { outcome: 'approve' }, control: true });
   await header.getByRole('button', { name: 'Refresh' }).click();
   await expect(header.getByText('Active', { exact: true })).toBeVisible();
   await expect(page.getByRole('table').last().getByText('Scheduled', { exact: true })).toBeVisible();
@@ -120,7 +107,7 @@ test('pause an active subscription, then resume it', async ({ page }) => {
   await expect(change).toBeHidden();
   await expect(payments.getByRole('cell', { name: 'every 2 weeks' })).toBeVisible();
   const held = await sandboxCall<{ status: string; scheduled_interval: number | string; scheduled_duration_unit: string }[]>(
-    sandbox,
+    desk.sandbox,
     `/orders/${id}/scheduled_payments`,
   );
   const next = held.find((p) => p.status === 'scheduled');

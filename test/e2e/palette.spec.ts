@@ -2,24 +2,11 @@
  * The command palette: Ctrl+K from anywhere, Escape closes it and gives focus back; typing part of
  * a customer's name and pressing Enter opens that customer's page.
  */
-import { AxeBuilder } from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { startSandboxProcess, startWebHostProcess, tempDataDir, type SandboxProcess, type WebHostProcess } from './support/processes.ts';
+import { expect, test } from '@playwright/test';
+import { expectNoSeriousA11yIssues } from './support/a11y.ts';
+import { useDesk } from './support/desk.ts';
 
-let sandbox: SandboxProcess;
-let host: WebHostProcess;
-const data = tempDataDir();
-
-test.beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-  host = await startWebHostProcess(data.dir);
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  await sandbox?.stop();
-  data.remove();
-});
+const desk = useDesk();
 
 interface WireCustomer {
   id: number;
@@ -31,19 +18,13 @@ interface WireCustomer {
 async function allCustomers(): Promise<WireCustomer[]> {
   const all: WireCustomer[] = [];
   for (let page = 1; ; page++) {
-    const response = await fetch(`${sandbox.baseUrl}/customers?page=${page}`, {
-      headers: { authorization: `Bearer ${sandbox.tokens[0]!.token}` },
+    const response = await fetch(`${desk.sandbox.baseUrl}/customers?page=${page}`, {
+      headers: { authorization: `Bearer ${desk.sandbox.tokens[0]!.token}` },
     });
     const rows = (await response.json()) as WireCustomer[];
     if (rows.length === 0) return all;
     all.push(...rows);
   }
-}
-
-async function expectNoSeriousViolations(page: Page): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
 
 test('Ctrl+K, part of a customer name, Enter opens the customer', async ({ page }) => {
@@ -58,11 +39,11 @@ test('Ctrl+K, part of a customer name, Enter opens the customer', async ({ page 
   expect(target).toBeDefined();
   const typed = `${target!.first_name} ${target!.last_name.slice(0, -1)}`;
 
-  await page.goto(host.openUrl);
+  await page.goto(desk.host.openUrl);
   await page.getByLabel('Profile name').fill('Acme Gym');
   await page.getByLabel('Environment').selectOption('custom');
-  await page.getByLabel('API base URL').fill(sandbox.baseUrl);
-  await page.getByLabel('API token').fill(sandbox.tokens[0]!.token);
+  await page.getByLabel('API base URL').fill(desk.sandbox.baseUrl);
+  await page.getByLabel('API token').fill(desk.sandbox.tokens[0]!.token);
   await page.getByRole('button', { name: 'Add profile', exact: true }).click();
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Customers' }).click();
   const search = page.getByRole('searchbox', { name: 'Search customers' });
@@ -96,7 +77,7 @@ test('Ctrl+K, part of a customer name, Enter opens the customer', async ({ page 
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowUp');
   await expect(option).toHaveAttribute('aria-selected', 'true');
-  await expectNoSeriousViolations(page);
+  await expectNoSeriousA11yIssues(page, 'command palette');
   await page.screenshot({ path: 'artifacts/e2e-palette.png' });
 
   await page.keyboard.press('Enter');

@@ -3,24 +3,12 @@
  * date picker; BillPro (the sandbox) then holds exactly those changes.
  */
 import { expect, test } from '@playwright/test';
-import { connectSandbox, expectNoSeriousA11yIssues, forgetProfiles, localDay, sandboxCall } from './orders-helpers.ts';
-import { startSandboxProcess, startWebHostProcess, tempDataDir, type SandboxProcess, type WebHostProcess } from './support/processes.ts';
+import { expectNoSeriousA11yIssues } from './support/a11y.ts';
+import { localDay } from './support/dates.ts';
+import { connectSandbox, useDesk } from './support/desk.ts';
+import { sandboxCall } from './support/sandbox-api.ts';
 
-let sandbox: SandboxProcess;
-let host: WebHostProcess;
-const data = tempDataDir();
-
-test.beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-  host = await startWebHostProcess(data.dir);
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  await sandbox?.stop();
-  forgetProfiles(data.dir);
-  data.remove();
-});
+const desk = useDesk();
 
 interface Product {
   id: number;
@@ -39,12 +27,12 @@ interface Payment {
 async function activeInstalmentOrder(): Promise<number> {
   let product: Product | undefined;
   for (let page = 1; !product && page <= 4; page++) {
-    const products = await sandboxCall<Product[]>(sandbox, `/products?page=${page}`);
+    const products = await sandboxCall<Product[]>(desk.sandbox, `/products?page=${page}`);
     product = products.find((p) => p.product_type === 'instalment' && p.product_status === 'active' && !p.lock_payment_config);
   }
   expect(product, 'an active instalment product whose schedule is not locked').toBeDefined();
-  const [customer] = await sandboxCall<{ id: number }[]>(sandbox, '/customers?page=1');
-  const created = await sandboxCall<{ id: number }>(sandbox, '/orders/create_instalment_order', {
+  const [customer] = await sandboxCall<{ id: number }[]>(desk.sandbox, '/customers?page=1');
+  const created = await sandboxCall<{ id: number }>(desk.sandbox, '/orders/create_instalment_order', {
     method: 'POST',
     body: {
       order: {
@@ -60,7 +48,7 @@ async function activeInstalmentOrder(): Promise<number> {
     },
   });
   const id = created.id;
-  await sandboxCall(sandbox, `/orders/${id}/pay`, { method: 'POST', body: { outcome: 'approve' }, control: true });
+  await sandboxCall(desk.sandbox, `/orders/${id}/pay`, { method: 'POST', body: { outcome: 'approve' }, control: true });
   return id;
 }
 
@@ -68,10 +56,10 @@ test('skip one scheduled payment and reschedule another', async ({ page }) => {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   const orderId = await activeInstalmentOrder();
-  const before = (await sandboxCall<Payment[]>(sandbox, `/orders/${orderId}/scheduled_payments`)).sort((a, b) => a.scheduled_at.localeCompare(b.scheduled_at));
+  const before = (await sandboxCall<Payment[]>(desk.sandbox, `/orders/${orderId}/scheduled_payments`)).sort((a, b) => a.scheduled_at.localeCompare(b.scheduled_at));
   expect(before.map((p) => p.status)).toEqual(['scheduled', 'scheduled', 'scheduled']);
 
-  await connectSandbox(page, sandbox, host);
+  await connectSandbox(page, desk);
   await page.evaluate((hash) => (window.location.hash = hash), `#/orders/${orderId}`);
 
   const section = page.getByRole('region', { name: 'Scheduled payments' });
@@ -104,7 +92,7 @@ test('skip one scheduled payment and reschedule another', async ({ page }) => {
   await expect(section.getByText(`${day} 09:00 UTC`)).toBeVisible();
 
   // BillPro holds both changes.
-  const after = await sandboxCall<Payment[]>(sandbox, `/orders/${orderId}/scheduled_payments`);
+  const after = await sandboxCall<Payment[]>(desk.sandbox, `/orders/${orderId}/scheduled_payments`);
   const byId = new Map(after.map((p) => [p.id, p]));
   expect(byId.get(before[0]!.id)?.status).toBe('skipped');
   expect(byId.get(before[1]!.id)?.status).toBe('scheduled');

@@ -4,30 +4,11 @@
  * entries with it.
  */
 import { spawnSync } from 'node:child_process';
-import { AxeBuilder } from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { startSandboxProcess, startWebHostProcess, tempDataDir, type SandboxProcess, type WebHostProcess } from './support/processes.ts';
+import { expect, test } from '@playwright/test';
+import { expectNoSeriousA11yIssues } from './support/a11y.ts';
+import { useDesk } from './support/desk.ts';
 
-let sandbox: SandboxProcess;
-let host: WebHostProcess;
-const data = tempDataDir();
-
-test.beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-  host = await startWebHostProcess(data.dir);
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  await sandbox?.stop();
-  data.remove();
-});
-
-async function expectNoSeriousViolations(page: Page): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
+const desk = useDesk();
 
 /** Keychain accounts of the Desk (secret-tool prints attributes on stderr, secrets on stdout — never logged here). */
 function keychainAccounts(): string[] {
@@ -38,7 +19,7 @@ function keychainAccounts(): string[] {
 }
 
 test('rename, refuse a wrong token, remove a profile', async ({ page }) => {
-  await page.goto(host.openUrl);
+  await page.goto(desk.host.openUrl);
   await page.getByRole('button', { name: 'Try the sandbox' }).click();
   const switcher = page.getByRole('navigation', { name: 'Merchant profiles' });
   await expect(switcher.getByRole('button', { name: /BillPro sandbox/ })).toBeVisible();
@@ -46,8 +27,8 @@ test('rename, refuse a wrong token, remove a profile', async ({ page }) => {
   await switcher.getByRole('button', { name: 'Add a profile' }).click();
   await page.getByLabel('Profile name').fill('Acme Gym');
   await page.getByLabel('Environment').selectOption('custom');
-  await page.getByLabel('API base URL').fill(sandbox.baseUrl);
-  await page.getByLabel('API token').fill(sandbox.tokens[0]!.token);
+  await page.getByLabel('API base URL').fill(desk.sandbox.baseUrl);
+  await page.getByLabel('API token').fill(desk.sandbox.tokens[0]!.token);
   await page.getByRole('button', { name: 'Add profile', exact: true }).click();
   await expect(switcher.getByRole('button', { name: /Acme Gym/ })).toHaveAttribute('aria-current', 'true');
 
@@ -58,7 +39,7 @@ test('rename, refuse a wrong token, remove a profile', async ({ page }) => {
   // Theme: dark applies at once and is remembered.
   await page.getByRole('radio', { name: 'Dark' }).check();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-  await expectNoSeriousViolations(page);
+  await expectNoSeriousA11yIssues(page, 'settings: dark theme');
   await page.screenshot({ path: 'artifacts/e2e-settings-dark.png' });
   await page.reload();
   await expect(page.getByRole('radio', { name: 'Dark' })).toBeChecked();
@@ -84,7 +65,7 @@ test('rename, refuse a wrong token, remove a profile', async ({ page }) => {
   await card.getByRole('button', { name: 'Replace token' }).click();
   await expect(token).toHaveAttribute('aria-invalid', 'true');
   await expect(token).toHaveAccessibleDescription(/did not accept this API token/);
-  await expectNoSeriousViolations(page);
+  await expectNoSeriousA11yIssues(page, 'settings: token refused');
   await card.getByRole('button', { name: 'Test connection' }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'artifacts/e2e-settings.png' });
   await card.getByRole('button', { name: 'Test connection' }).click();
@@ -97,7 +78,7 @@ test('rename, refuse a wrong token, remove a profile', async ({ page }) => {
   await expect(dialog).toContainText(
     "removes the profile, its API token and cache key from the keychain and this device's copy of its data. Nothing at BillPro changes.",
   );
-  await expectNoSeriousViolations(page);
+  await expectNoSeriousA11yIssues(page, 'settings: remove dialog');
   await page.screenshot({ path: 'artifacts/e2e-settings-remove.png' });
   await dialog.getByRole('button', { name: 'Keep as is' }).click();
   await expect(dialog).toBeHidden();

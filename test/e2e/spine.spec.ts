@@ -7,22 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { startSandboxProcess, startWebHostProcess, tempDataDir, type SandboxProcess, type WebHostProcess } from './support/processes.ts';
+import { useDesk } from './support/desk.ts';
+import { startWebHostProcess } from './support/processes.ts';
 
-let sandbox: SandboxProcess;
-let host: WebHostProcess;
-const data = tempDataDir();
-
-test.beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-  host = await startWebHostProcess(data.dir);
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  await sandbox?.stop();
-  data.remove();
-});
+const desk = useDesk();
 
 test('try the sandbox, add a second profile, switch, restart', async ({ page }) => {
   // Record everything the page receives from the Desk: every call's reply and every event.
@@ -42,7 +30,7 @@ test('try the sandbox, add a second profile, switch, restart', async ({ page }) 
       }
     };
   });
-  await page.goto(host.openUrl);
+  await page.goto(desk.host.openUrl);
   await expect(page.getByRole('heading', { name: 'Connect BillPro Desk' })).toBeVisible();
   await page.getByRole('button', { name: 'Try the sandbox' }).click();
   const screens = page.getByRole('navigation', { name: 'Screens' });
@@ -57,8 +45,8 @@ test('try the sandbox, add a second profile, switch, restart', async ({ page }) 
   await page.getByRole('button', { name: 'Add a profile' }).click();
   await page.getByLabel('Profile name').fill('Northwind Fitness');
   await page.getByLabel('Environment').selectOption('custom');
-  await page.getByLabel('API base URL').fill(sandbox.baseUrl);
-  await page.getByLabel('API token').fill(sandbox.tokens[1]!.token);
+  await page.getByLabel('API base URL').fill(desk.sandbox.baseUrl);
+  await page.getByLabel('API token').fill(desk.sandbox.tokens[1]!.token);
   await page.getByRole('button', { name: 'Test connection' }).click();
   await expect(page.getByText(/more than one merchant profile/)).toBeVisible();
   await page.getByLabel(/BillPro profile ID/).fill('2');
@@ -76,9 +64,9 @@ test('try the sandbox, add a second profile, switch, restart', async ({ page }) 
   await expect(switcher.getByRole('button', { name: /Northwind Fitness/ })).toHaveAttribute('aria-current', 'true');
 
   // Restart the web host: both profiles are still there, no prompt, tokens in the keychain.
-  await host.stop();
-  host = await startWebHostProcess(data.dir);
-  await page.goto(host.openUrl);
+  await desk.host.stop();
+  desk.host = await startWebHostProcess(desk.dataDir);
+  await page.goto(desk.host.openUrl);
   await expect(switcher.getByRole('button')).toHaveCount(3); // two profiles + "Add profile"
   await screens.getByRole('link', { name: 'Products' }).click();
   await expect(products.getByRole('row').nth(1)).toBeVisible();
@@ -86,7 +74,7 @@ test('try the sandbox, add a second profile, switch, restart', async ({ page }) 
   const search = spawnSync('secret-tool', ['search', '--all', 'service', 'BillPro Desk'], { encoding: 'utf8' });
   const items = search.stdout + search.stderr;
   const accounts = new Set([...items.matchAll(/attribute\.account = (.+)/g)].map((m) => m[1]!.trim()));
-  const saved = JSON.parse(readFileSync(path.join(data.dir, 'profiles.json'), 'utf8')) as { profiles: { id: string }[] };
+  const saved = JSON.parse(readFileSync(path.join(desk.dataDir, 'profiles.json'), 'utf8')) as { profiles: { id: string }[] };
   expect(saved.profiles).toHaveLength(2);
   for (const { id } of saved.profiles) expect(accounts.has(id), `token of profile ${id} in the keychain`).toBe(true);
   await page.screenshot({ path: 'artifacts/e2e-spine-after-restart.png' });
@@ -96,5 +84,5 @@ test('try the sandbox, add a second profile, switch, restart', async ({ page }) 
   expect(replies.length).toBeGreaterThan(10);
   expect(events.length).toBeGreaterThan(0);
   const everything = [...replies, ...events, pageState].join('\n');
-  for (const { token } of sandbox.tokens) expect(everything).not.toContain(token);
+  for (const { token } of desk.sandbox.tokens) expect(everything).not.toContain(token);
 });
