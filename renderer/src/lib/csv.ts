@@ -1,5 +1,5 @@
 /**
- * CSV export of what the operator is looking at. RFC 4180 quoting; cells that a spreadsheet
+ * CSV export of what the operator is looking at (pure: tested in Node; saving is download.ts). RFC 4180 quoting; cells that a spreadsheet
  * would run as a formula (= + - @ at the start) are prefixed with a quote mark.
  */
 export function toCsv(header: string[], rows: (string | number | null | undefined)[][]): string {
@@ -9,15 +9,4 @@ export function toCsv(header: string[], rows: (string | number | null | undefine
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
-}
-
-export function download(filename: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

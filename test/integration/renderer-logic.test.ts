@@ -1,0 +1,117 @@
+/**
+ * The renderer's own logic, run in Node: the Create order arithmetic must give the total BillPro
+ * computes (checked against the sandbox over HTTP, product by product), the customer form must
+ * round-trip a customer without losing an address, and CSV exports must be safe to open.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CustomerRow, ProductRow } from '../../electron/contract.ts';
+import { BillProClient } from '../../electron/core/billpro/client.ts';
+import { OrderInput, type Customer, type Product } from '../../electron/core/billpro/wire.ts';
+import { startSandbox, type RunningSandbox } from '../../electron/sandbox/server.ts';
+import { toCsv } from '../../renderer/src/lib/csv.ts';
+import { formatCents, toCents } from '../../renderer/src/views/orders/cents.ts';
+import { emptyDraft, newLine, orderBody, prefillSchedule, totalsOf } from '../../renderer/src/views/orders/order-draft.ts';
+import {
+  dayMonthYearToIso,
+  emptyForm,
+  formOf,
+  toInput,
+  validate,
+} from '../../renderer/src/views/customers/customer-form.ts';
+
+let sandbox: RunningSandbox;
+let client: BillProClient;
+let products: Product[];
+let customer: Customer;
+
+const row = <T extends object>(entity: T) => ({ ...entity, pending: 0, localOnly: false });
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0 });
+  client = new BillProClient({ baseUrl: sandbox.baseUrl, token: sandbox.tokens[0]!.token });
+  products = [];
+  for await (const page of client.listProductsPages()) products.push(...page.items);
+  customer = (await client.listCustomers({ page: 1 }))[0]!;
+});
+
+afterAll(() => sandbox.close());
+
+describe('Create order arithmetic', () => {
+  it('shows before sending exactly the total BillPro computes, for every active product', async () => {
+    const active = products.filter((p) => p.product_status === 'active');
+    expect(active.length).toBeGreaterThan(10);
+    const future = new Date(Date.now() + 20 * 86_400_000);
+    let checked = 0;
+    for (const [i, product] of active.entries()) {
+      const draft = emptyDraft();
+      draft.type = product.product_type;
+      draft.customer = row(customer) as CustomerRow;
+      const line = newLine(row(product) as ProductRow);
+      line.qty = String((i % 3) + 1);
+      if (!product.lock_price) line.amount = formatCents((toCents(product.price) ?? 0) + 137);
+      draft.lines = [line];
+      if (product.product_type === 'single_payment') {
+        // A second line of another single-payment product in the same currency, where one exists.
+        const other = active.find((p) => p.id !== product.id && p.product_type === 'single_payment' && p.currency === product.currency);
+        if (other) draft.lines.push(newLine(row(other) as ProductRow));
+      } else {
+        prefillSchedule(draft, row(product) as ProductRow);
+        draft.startDate = future.toISOString().slice(0, 10);
+      }
+      const shown = totalsOf(draft.lines);
+      expect(shown, product.product_id).not.toBeNull();
+      // Parsed as the Desk parses the renderer's input, then sent as the Desk sends it.
+      const created = await client.createOrder(product.product_type, OrderInput.parse({ ...orderBody(draft), invoice_id: `CALC-${i}` }));
+      expect(toCents(created.total_amount), `total of ${product.product_type} order for ${product.product_id}`).toBe(shown!.total);
+      checked += 1;
+    }
+    expect(checked).toBe(active.length);
+  });
+});
+
+describe('customer form', () => {
+  it('starts an edit from every current value and sends both addresses back', async () => {
+    const withTwo = (await client.listCustomers({ page: 1 })).find(
+      (c) => c.addresses.some((a) => a.address_type === 'billing') && c.addresses.some((a) => a.address_type === 'shipping'),
+    );
+    expect(withTwo).toBeTruthy();
+    const input = toInput(formOf(row(withTwo!) as CustomerRow));
+    expect(input.first_name).toBe(withTwo!.first_name);
+    expect(input.email).toBe(withTwo!.email);
+    const billing = withTwo!.addresses.find((a) => a.address_type === 'billing')!;
+    const shipping = withTwo!.addresses.find((a) => a.address_type === 'shipping')!;
+    expect(input.addresses?.billing_address).toMatchObject({ street: billing.street, city: billing.city, country: billing.country });
+    expect(input.addresses?.shipping_address).toMatchObject({ street: shipping.street, city: shipping.city, country: shipping.country });
+    // BillPro accepts the form's body unchanged: nothing is lost or reshaped on the way.
+    const saved = await client.updateCustomer(withTwo!.id, input);
+    expect(saved.addresses.map((a) => a.address_type).sort()).toEqual(['billing', 'shipping']);
+  });
+
+  it('mirrors BillPro\'s checks before sending', () => {
+    const form = emptyForm();
+    form.email = 'not-an-email';
+    form.date_of_birth = '2999-01-01';
+    const errors = validate(form, () => true, new Date('2026-11-25T00:00:00Z'));
+    expect(Object.keys(errors)).toEqual(expect.arrayContaining(['first_name', 'last_name', 'email', 'date_of_birth']));
+    const ok = { ...form, first_name: 'Dana', last_name: 'Borys', email: 'dana@example.com', date_of_birth: '1995-05-12' };
+    ok.billing = { street: '28 Milsom St', city: 'Bath', state: '', postal_code: 'BA1 1DG', country: 'GB' };
+    ok.phone = '+44770000000000';
+    expect(validate(ok, (phone, country) => phone === '+447911123456' && country === 'GB')).toEqual({ phone: ['is invalid for United Kingdom'] });
+  });
+
+  it('reads BillPro\'s DD/MM/YYYY dates and refuses impossible ones', () => {
+    expect(dayMonthYearToIso('12/05/1995')).toBe('1995-05-12');
+    expect(dayMonthYearToIso('31/02/2024')).toBeNull();
+    expect(dayMonthYearToIso('1995-05-12')).toBeNull();
+  });
+});
+
+describe('CSV export', () => {
+  it('quotes separators and guards cells a spreadsheet would run as formulas', () => {
+    const csv = toCsv(['name', 'note', 'amount'], [
+      ['Borys, Dana', 'said "hi"', '-12.50'],
+      ['=HYPERLINK("x")', '+cmd', '@sum'],
+    ]);
+    expect(csv).toBe('name,note,amount\r\n"Borys, Dana","said ""hi""",-12.50\r\n"\'=HYPERLINK(""x"")",\'+cmd,\'@sum\r\n');
+  });
+});
