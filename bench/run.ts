@@ -1,0 +1,354 @@
+/**
+ * `npm run bench` — the performance budgets of docs/performance.md, measured on this machine.
+ *
+ *   npm run bench              full run (~100k orders, every figure the median of 5 runs);
+ *                              writes bench/results.json
+ *   npm run bench -- --quick   smoke run (10k orders, 1–2 runs); writes nothing unless --out
+ *   npm run bench -- --out F   also write the results to F
+ *
+ * Progress goes to stderr; stdout gets a readable table, then one JSON object.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startPrivateKeyring, type PrivateKeyring } from '../test/support/keyring.ts';
+import { browserBench, type BrowserFigures } from './browser.ts';
+import { buildRenderer, type BundleFigures } from './bundle.ts';
+import type { DispatchTiming, MemorySample } from './desk-process.ts';
+import {
+  bundleDeskProcess,
+  ROOT,
+  startDeskProcess,
+  startSandboxProcess,
+  type DeskProcess,
+  type SandboxProcess,
+} from './processes.ts';
+import type { SearchFigures } from './search.ts';
+import { median, round } from './stats.ts';
+import { syncBench, type SyncFigures } from './sync.ts';
+
+const { values: args } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
+  strict: true,
+});
+const quick = args.quick ?? false;
+
+const PLAN = quick
+  ? {
+      large: { orders: 10_000, customers: 2_000, products: 500 },
+      syncSource: { orders: 2_000, customers: 500, products: 100 },
+      sync: { runs: 2, latencyMs: 25, latencyRuns: 1 },
+      memoryRuns: 1,
+      search: { terms: 50, rounds: 1, seed: 20261125 },
+      browser: { runs: 2, scrollSeconds: 1, scrollStep: 100 },
+    }
+  : {
+      large: { orders: 100_000, customers: 20_000, products: 500 },
+      syncSource: { orders: 10_000, customers: 2_000, products: 500 },
+      sync: { runs: 5, latencyMs: 25, latencyRuns: 5 },
+      memoryRuns: 5,
+      search: { terms: 200, rounds: 5, seed: 20261125 },
+      browser: { runs: 5, scrollSeconds: 3, scrollStep: 100 },
+    };
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface MemoryFigures {
+  runs: number;
+  orders: number;
+  rssAfterMb: number;
+  rssBeforeMb: number;
+  peakRssMb: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+  rssAnonMb: number | null;
+  rssFileMb: number | null;
+  /** A bare `node -e` after a gc, on this machine: the floor under any Node process. */
+  nodeBaselineMb: number;
+  /** How long the full sync (products, customers, orders, scheduled payments) took. */
+  fullSyncMs: number;
+  samples: MemorySample[];
+}
+
+function machine() {
+  const cpus = os.cpus();
+  let distro = `${os.type()} ${os.release()}`;
+  try {
+    const release = readFileSync('/etc/os-release', 'utf8').match(/^PRETTY_NAME="?([^"\n]+)"?/m)?.[1];
+    if (release) distro = `${release} (${os.type()} ${os.release()})`;
+  } catch {
+    // not Linux: the kernel line will do
+  }
+  return {
+    cores: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    memoryGb: round(os.totalmem() / 1024 ** 3, 1),
+    node: process.version,
+    os: distro,
+    loadAverageAtStart: os.loadavg().map((l) => round(l, 2)),
+  };
+}
+
+function nodeBaselineMb(): number {
+  const probe = spawnSync(
+    process.execPath,
+    ['--expose-gc', '-e', 'gc(); gc(); process.stdout.write(String(process.memoryUsage().rss))'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  return round(Number(probe.stdout) / 1024 / 1024, 1);
+}
+
+async function within<T>(what: string, ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const host = machine();
+  log(
+    `BillPro Desk benchmarks (${quick ? 'quick' : 'full'}) on ${host.cores} × ${host.cpuModel}, Node ${host.node}`,
+  );
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'desk-bench-'));
+  let keyring: PrivateKeyring | undefined;
+  const sandboxes: SandboxProcess[] = [];
+  let child: DeskProcess | undefined;
+  try {
+    log('bundle: building the renderer…');
+    const rendererDir = path.join(tmp, 'renderer');
+    const bundle: BundleFigures = buildRenderer(rendererDir);
+    log(`  ${bundle.gzipKb} KiB gzipped (${bundle.files.length} scripts)`);
+
+    // The Desk keeps tokens and cache keys in the keychain: a private gnome-keyring, as the tests use.
+    keyring = await startPrivateKeyring();
+    process.env.DBUS_SESSION_BUS_ADDRESS = keyring.env.DBUS_SESSION_BUS_ADDRESS;
+
+    log(`sync: ${PLAN.syncSource.orders} orders, Desk puller vs bare fetch…`);
+    const syncSource = await startSandboxProcess(PLAN.syncSource);
+    sandboxes.push(syncSource);
+    const sync: SyncFigures = await within(
+      'the sync benchmark',
+      240_000,
+      syncBench({ baseUrl: syncSource.baseUrl, token: syncSource.tokens[0]!.token }, PLAN.sync, log),
+    );
+    await syncSource.stop();
+    sandboxes.splice(sandboxes.indexOf(syncSource), 1);
+
+    log(
+      `seeding the sandbox: ${PLAN.large.orders} orders, ${PLAN.large.customers} customers, ${PLAN.large.products} products…`,
+    );
+    const large = await startSandboxProcess(PLAN.large);
+    sandboxes.push(large);
+    const tokenA = large.tokens.find((t) => t.profiles.length === 1 && t.profiles[0] === 1)?.token;
+    const tokenB = large.tokens.find((t) => t.profiles.length === 1 && t.profiles[0] === 3)?.token;
+    if (!tokenA || !tokenB) throw new Error('the sandbox has no single-profile tokens for profiles 1 and 3');
+
+    const deskScript = await bundleDeskProcess();
+    const memorySamples: MemorySample[] = [];
+    let search: SearchFigures | undefined;
+    let browser: BrowserFigures | undefined;
+    let dispatch: Record<string, DispatchTiming> = {};
+    for (let i = 0; i < PLAN.memoryRuns; i++) {
+      const last = i === PLAN.memoryRuns - 1;
+      const dataDir = path.join(tmp, `desk-${i}`);
+      log(`memory run ${i + 1}/${PLAN.memoryRuns}: a Desk process syncs ${PLAN.large.orders} orders…`);
+      child = startDeskProcess(
+        deskScript,
+        {
+          dataDir,
+          baseUrl: large.baseUrl,
+          search: last ? PLAN.search : null,
+          staticDir: last ? rendererDir : null,
+        },
+        { a: tokenA, b: tokenB },
+      );
+      const synced = await child.next('synced', 300_000);
+      const { type: _type, ...sample } = synced;
+      memorySamples.push(sample);
+      log(
+        `  synced in ${round(sample.syncMs / 1000, 1)} s; RSS ${sample.rssAfterMb} MB after gc (peak ${sample.peakRssMb} MB)`,
+      );
+      if (!last) {
+        await within('the Desk process exit', 30_000, child.exited);
+        rmSync(dataDir, { recursive: true, force: true });
+        continue;
+      }
+      log(`search: ${PLAN.search.terms} terms × ${PLAN.search.rounds} rounds, Desk vs raw libSQL…`);
+      const searched = await child.next('search', 300_000);
+      const { type: _search, ...searchFigures } = searched;
+      search = searchFigures;
+      log(
+        `  Desk p50 ${search.deskP50Ms} ms, p95 ${search.deskP95Ms} ms; raw p50 ${search.rawP50Ms} ms, p95 ${search.rawP95Ms} ms`,
+      );
+      const serving = await child.next('serving', 300_000);
+      log('browser: first paint, profile switch, scroll (headless Chromium)…');
+      browser = await within(
+        'the browser benchmark',
+        300_000,
+        browserBench(
+          { openUrl: serving.openUrl, large: serving.large, small: serving.small, ...PLAN.browser },
+          log,
+        ),
+      );
+      child.send({ type: 'stop' });
+      const { byMethod } = await child.next('dispatch', 30_000);
+      dispatch = byMethod;
+      await within('the Desk process exit', 30_000, child.exited);
+    }
+    child = undefined;
+    if (!search || !browser) throw new Error('the last Desk process reported no search or browser figures');
+
+    const memory: MemoryFigures = {
+      runs: memorySamples.length,
+      orders: memorySamples[0]?.orders ?? 0,
+      rssAfterMb: median(memorySamples.map((s) => s.rssAfterMb)),
+      rssBeforeMb: median(memorySamples.map((s) => s.rssBeforeMb)),
+      peakRssMb: median(memorySamples.map((s) => s.peakRssMb)),
+      heapUsedMb: median(memorySamples.map((s) => s.heapUsedMb)),
+      heapTotalMb: median(memorySamples.map((s) => s.heapTotalMb)),
+      externalMb: median(memorySamples.map((s) => s.externalMb)),
+      rssAnonMb: memorySamples.every((s) => s.rssAnonMb !== null)
+        ? median(memorySamples.map((s) => s.rssAnonMb ?? 0))
+        : null,
+      rssFileMb: memorySamples.every((s) => s.rssFileMb !== null)
+        ? median(memorySamples.map((s) => s.rssFileMb ?? 0))
+        : null,
+      nodeBaselineMb: nodeBaselineMb(),
+      fullSyncMs: round(median(memorySamples.map((s) => s.syncMs))),
+      samples: memorySamples.map((s) => ({ ...s, syncMs: round(s.syncMs) })),
+    };
+
+    const goals = {
+      sync: { goal: 'bare ÷ Desk ≥ 0.8', met: sync.ratio >= 0.8 },
+      search: {
+        goal: 'p95 < 30 ms and ≤ 2× raw',
+        met: search.deskP95Ms < 30 && search.ratioP95 <= 2 && search.mismatches === 0,
+      },
+      firstPaint: { goal: '< 100 ms after the app shell loads', met: browser.firstPaint.afterShellMs < 100 },
+      profileSwitch: { goal: '< 100 ms', met: browser.profileSwitch.medianMs < 100 },
+      // Judged beyond the frame clock's jitter: an idle page already shows 16.8 ms deltas here.
+      scroll: {
+        goal: '0 frames over 16.7 ms (+0.8 ms clock jitter)',
+        met: browser.scroll.framesOver17_5ms === 0,
+      },
+      memory: { goal: '< 150 MB RSS', met: memory.rssAfterMb < 150 },
+      bundle: { goal: '< 120 KiB gzipped', met: bundle.gzipKb < 120 },
+    };
+
+    const results = {
+      generatedAt: new Date().toISOString(),
+      mode: quick ? 'quick' : 'full',
+      machine: {
+        ...host,
+        chromium: browser.chromium,
+        loadAverageAtEnd: os.loadavg().map((l) => round(l, 2)),
+      },
+      notes: [
+        'Medians of the runs shown; the machine was shared with other work while measuring, so figures are noisy.',
+        'The sandbox runs in its own process on 127.0.0.1 (a BillPro with ~0 ms network latency).',
+        `Browser figures: headless Chromium (${browser.chromium}), viewport 1280×800, warm HTTP cache except coldFromNavigationMs.`,
+        `Grid measured for first paint, switch and scroll: ${browser.grid.label} (${browser.grid.rows} rows).`,
+        'Keychain: a private gnome-keyring on its own D-Bus session (KeytarSecretStore), as the tests use.',
+      ],
+      goals,
+      figures: {
+        sync,
+        search,
+        firstPaint: browser.firstPaint,
+        profileSwitch: browser.profileSwitch,
+        scroll: browser.scroll,
+        memory,
+        bundle,
+      },
+      grid: browser.grid,
+      /** Server side of the browser figures: time inside Desk.dispatch per method. */
+      deskDispatchDuringBrowser: dispatch,
+      durationSeconds: round((performance.now() - started) / 1000, 0),
+    };
+
+    const rows: [string, string, string, boolean][] = [
+      [
+        `sync ${sync.orders} orders`,
+        `Desk ${sync.deskMs} ms, bare ${sync.bareMs} ms → ${sync.ratio}` +
+          (sync.withLatency ? ` (at +${sync.withLatency.latencyMs} ms/page: ${sync.withLatency.ratio})` : ''),
+        goals.sync.goal,
+        goals.sync.met,
+      ],
+      [
+        `search ${PLAN.search.terms} terms`,
+        `p50 ${search.deskP50Ms} / p95 ${search.deskP95Ms} ms; raw ${search.rawP50Ms} / ${search.rawP95Ms} ms → ${search.ratioP95}×`,
+        goals.search.goal,
+        goals.search.met,
+      ],
+      [
+        `first paint (${browser.grid.label})`,
+        `${browser.firstPaint.afterShellMs} ms after shell, ${browser.firstPaint.fromNavigationMs} ms from navigation`,
+        goals.firstPaint.goal,
+        goals.firstPaint.met,
+      ],
+      [
+        'profile switch',
+        `${browser.profileSwitch.medianMs} ms (to large ${browser.profileSwitch.toLargeMs}, to small ${browser.profileSwitch.toSmallMs})`,
+        goals.profileSwitch.goal,
+        goals.profileSwitch.met,
+      ],
+      [
+        `scroll ${browser.scroll.seconds} s`,
+        `${browser.scroll.framesOver17_5ms} of ${browser.scroll.framesPerRun} frames > 17.5 ms, ${browser.scroll.framesOver25ms} > 25 ms; ` +
+          `${browser.scroll.framesOver16_7ms} > 16.7 ms (idle page: ${browser.scroll.idleFramesOver16_7ms})`,
+        goals.scroll.goal,
+        goals.scroll.met,
+      ],
+      [
+        `memory after ${memory.orders} orders`,
+        `${memory.rssAfterMb} MB RSS (before sync ${memory.rssBeforeMb}, peak ${memory.peakRssMb})`,
+        goals.memory.goal,
+        goals.memory.met,
+      ],
+      [
+        'renderer bundle',
+        `${bundle.gzipKb} KiB gzipped (entry ${bundle.entryGzipKb} KiB)`,
+        goals.bundle.goal,
+        goals.bundle.met,
+      ],
+    ];
+    const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => String(r[c]).length), 8));
+    const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ');
+    const table = [
+      line(['Figure', 'Measured (median)', 'Goal']) + '  Met',
+      ...rows.map(([a, b, c, met]) => `${line([a, b, c])}  ${met ? 'yes' : 'NO'}`),
+    ].join('\n');
+    process.stdout.write(`\n${table}\n\n${JSON.stringify(results, null, 2)}\n`);
+
+    const out = args.out ?? (quick ? undefined : path.join(ROOT, 'bench', 'results.json'));
+    if (out) {
+      writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+      log(`results written to ${path.relative(process.cwd(), out) || out}`);
+    }
+    log(`done in ${results.durationSeconds} s`);
+  } finally {
+    child?.kill();
+    for (const sandbox of sandboxes) await sandbox.stop().catch(() => undefined);
+    await keyring?.stop().catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});
