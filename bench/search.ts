@@ -9,7 +9,8 @@
  */
 import Database from 'libsql';
 import { toFtsQuery } from '../electron/core/store/index.ts';
-import { median, percentile, pick, round, seededRandom } from './stats.ts';
+import { Rng } from '../electron/sandbox/prng.ts';
+import { median, percentile, pick, round } from './stats.ts';
 
 export interface SearchPlan {
   terms: number;
@@ -66,7 +67,8 @@ function searchTerms(db: Database.Database, count: number, seed: number): string
   const products = column('SELECT DISTINCT name FROM products');
   if (!surnames.length || !invoices.length || !products.length)
     throw new Error('the cache has no data to search');
-  const random = seededRandom(seed);
+  const rng = new Rng(seed, 'bench-search-terms');
+  const random = () => rng.next();
   const terms: string[] = [];
   while (terms.length < count) {
     const kind = random();

@@ -1,6 +1,6 @@
 /**
- * Small numeric helpers shared by the benchmarks: medians, percentiles and a seeded PRNG, so
- * two runs on the same machine draw the same search terms.
+ * Small numeric helpers shared by the benchmarks: medians, percentiles (the seeded PRNG is the
+ * sandbox's own, electron/sandbox/prng.ts).
  */
 
 /** The middle value (the mean of the two middle ones for an even count), to 0.01. */
@@ -22,18 +22,6 @@ export function percentile(values: readonly number[], p: number): number {
 export function round(value: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
-}
-
-/** mulberry32: a seeded stream in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function pick<T>(random: () => number, items: readonly T[]): T {
