@@ -3,7 +3,8 @@
  * `search`, as the Orders screen asks) against the same SQL run on the libSQL file directly.
  *
  * The raw side runs exactly the two statements `Cache.list` runs for an orders search with no
- * filter and no explicit sort (count, then the relevance-ordered page), with the same FTS query
+ * filter and no explicit sort (the count off the index, then the relevance-ordered page — or the
+ * newest matches for a broad term), with the same FTS query
  * (`toFtsQuery`), on its own connection with the profile's key. Every answer of both sides is
  * compared by id, so if the store's SQL ever drifts from the copy below the figure says so.
  */
@@ -45,11 +46,17 @@ interface Target {
   query: (search: string) => Promise<{ rows: { id: number }[]; total: number }>;
 }
 
-const COUNT_SQL =
-  'SELECT count(*) AS n FROM orders t WHERE t.id IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH :q)';
-const PAGE_SQL = `SELECT t.id, t.json, t.pending, t.local_id, t.stale, t.written_at FROM orders t
+// The statements Cache.list runs for a search with no other filter: the count off the index,
+// then a ranked page — or, for a broad term (more than BROAD_SEARCH matches), the newest matches.
+const BROAD_SEARCH = 2_000;
+const COUNT_SQL = 'SELECT count(*) AS n FROM orders_fts WHERE orders_fts MATCH :q';
+const ROW_COLUMNS = 't.id, t.json, t.pending, t.local_id, t.stale, t.written_at';
+const PAGE_SQL = `SELECT ${ROW_COLUMNS} FROM orders t
   JOIN (SELECT rowid AS rid, rank AS score FROM orders_fts WHERE orders_fts MATCH :q) s ON s.rid = t.id
   ORDER BY s.score, t.id DESC LIMIT :limit OFFSET :offset`;
+const BROAD_PAGE_SQL = `SELECT ${ROW_COLUMNS} FROM orders t WHERE t.id IN (
+  SELECT rowid FROM orders_fts WHERE orders_fts MATCH :q ORDER BY rowid DESC LIMIT :limit OFFSET :offset)
+  ORDER BY t.id DESC`;
 
 /**
  * What operators type: a customer's surname (whole, or the first letters while typing), the
@@ -98,10 +105,11 @@ export async function searchBench(plan: SearchPlan, target: Target): Promise<Sea
   try {
     const count = db.prepare(COUNT_SQL);
     const page = db.prepare(PAGE_SQL);
+    const broadPage = db.prepare(BROAD_PAGE_SQL);
     const raw = (search: string) => {
       const q = toFtsQuery(search);
       const total = (count.get({ q }) as { n: number }).n;
-      const rows = page.all({ q, limit: 100, offset: 0 }) as { id: number }[];
+      const rows = (total > BROAD_SEARCH ? broadPage : page).all({ q, limit: 100, offset: 0 }) as { id: number }[];
       return { total, ids: rows.map((r) => Number(r.id)) };
     };
     const terms = searchTerms(db, plan.terms, plan.seed);

@@ -102,6 +102,8 @@ export interface StaleRow {
 
 const ROW_SELECT = 't.id, t.json, t.pending, t.local_id, t.stale, t.written_at';
 const DEFAULT_LIMIT = 50;
+/** Above this many matches a search is "broad": newest first instead of ranked (see `list`). */
+const BROAD_SEARCH = 2_000;
 const MAX_LIMIT = 1000;
 
 export class Cache {
@@ -233,15 +235,33 @@ export class Cache {
     const order = this.#orderBy(collection, query.sort, match !== null);
     const limit = clampLimit(query.limit);
     const offset = Math.max(0, Math.floor(query.offset ?? 0));
-
+    // A search with no other filter: the full-text index alone answers the count (every indexed
+    // row is a cached row), without visiting the table for each match.
+    const searchOnly = match !== null && where.clauses.length === 0;
     const total = num(
-      this.#db.get(`SELECT count(*) AS n FROM ${table} t ${countWhere}`, params) ?? { n: 0 },
+      this.#db.get(
+        searchOnly
+          ? `SELECT count(*) AS n FROM ${table}_fts WHERE ${table}_fts MATCH :q`
+          : `SELECT count(*) AS n FROM ${table} t ${countWhere}`,
+        params,
+      ) ?? { n: 0 },
       'n',
     );
-    const found = this.#db.all(
-      `SELECT ${ROW_SELECT} FROM ${table} t ${join} ${where.sql()} ORDER BY ${order} LIMIT :limit OFFSET :offset`,
-      { ...params, limit, offset },
-    );
+    // Ranking thousands of matches of a broad term ("de") costs a bm25 score each, and the order
+    // among them means little: such a search shows the newest matches first, read straight off
+    // the index in id order.
+    const broad = searchOnly && !query.sort && total > BROAD_SEARCH;
+    const found = broad
+      ? this.#db.all(
+          `SELECT ${ROW_SELECT} FROM ${table} t WHERE t.id IN (
+             SELECT rowid FROM ${table}_fts WHERE ${table}_fts MATCH :q ORDER BY rowid DESC LIMIT :limit OFFSET :offset)
+           ORDER BY t.id DESC`,
+          { ...params, limit, offset },
+        )
+      : this.#db.all(
+          `SELECT ${ROW_SELECT} FROM ${table} t ${join} ${where.sql()} ORDER BY ${order} LIMIT :limit OFFSET :offset`,
+          { ...params, limit, offset },
+        );
     const rows: CachedRow<C>[] = [];
     const skipped: InvalidRow[] = [];
     for (const row of found) {
