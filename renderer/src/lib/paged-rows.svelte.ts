@@ -13,7 +13,8 @@ export interface PageAnswer<T> {
 export type PageLoader<T> = (offset: number, limit: number) => Promise<PageAnswer<T>>;
 
 export class PagedRows<T> {
-  static readonly PAGE = 200;
+  /** About three screens of rows: small enough that the first answer is quick to send and paint. */
+  static readonly PAGE = 100;
 
   total = $state(0);
   syncedAt = $state<string | null>(null);
@@ -55,6 +56,9 @@ export class PagedRows<T> {
 
   /** Re-fetch the pages already shown (fresher data landed), keeping the scroll position. */
   async refresh(): Promise<void> {
+    // Before the first page has landed there is nothing to keep: load the query afresh rather
+    // than supersede the load in flight with a refresh of no pages.
+    if (!this.ready) return this.reset();
     const shown = [...this.pages.keys()];
     this.generation += 1;
     const generation = this.generation;

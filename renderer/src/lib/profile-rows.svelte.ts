@@ -1,6 +1,8 @@
 /**
- * A paged list bound to one profile that refreshes itself when the Desk says fresher rows of its
- * collection landed. Screens create one per list and call `dispose()` when they go.
+ * The rows of one profile's list screen: paged from the Desk, reloaded (debounced while the
+ * operator types) when the query changes, refreshed when the Desk says fresher rows of the
+ * collection landed. The first page is asked for as soon as the screen is created, while it is
+ * still mounting, so the first rows paint as early as they can.
  */
 import type { EventPayload } from '../../../electron/contract.ts';
 import { on } from './bridge.ts';
@@ -8,14 +10,35 @@ import { PagedRows, type PageLoader } from './paged-rows.svelte.ts';
 
 type Collection = EventPayload<'dataRefreshed'>['collections'][number];
 
-export function profileRows<T>(
-  profileId: string,
-  collection: Collection,
-  loader: PageLoader<T>,
-): { rows: PagedRows<T>; dispose: () => void } {
-  const rows = new PagedRows<T>(loader);
-  const stop = on('dataRefreshed', (event) => {
-    if (event.profileId === profileId && event.collections.includes(collection)) void rows.refresh();
-  });
-  return { rows, dispose: stop };
+export class ProfileRows<T> extends PagedRows<T> {
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #absorbFirstLoad = true;
+  readonly #stop: () => void;
+
+  constructor(profileId: string, collection: Collection, loader: PageLoader<T>) {
+    super(loader);
+    void this.reset(loader);
+    this.#stop = on('dataRefreshed', (event) => {
+      if (event.profileId === profileId && event.collections.includes(collection)) void this.refresh();
+    });
+  }
+
+  /**
+   * Load a new query, after `delayMs` of quiet (typing) or at once. The screen's first call —
+   * its effect running with the query the constructor already loaded — changes nothing.
+   */
+  load(loader: PageLoader<T>, delayMs = 0): void {
+    if (this.#absorbFirstLoad) {
+      this.#absorbFirstLoad = false;
+      return;
+    }
+    clearTimeout(this.#timer);
+    if (delayMs <= 0) void this.reset(loader);
+    else this.#timer = setTimeout(() => void this.reset(loader), delayMs);
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#stop();
+  }
 }
