@@ -1,9 +1,9 @@
 /**
  * Pull sync: every page of every collection into the cache, a few requests at a time.
  *
- * - Pages are fetched in windows of `concurrency` and written in page order, each page in one
- *   transaction, and the next page to fetch is saved after each — so an interrupted pull resumes
- *   where it stopped instead of starting over.
+ * - Pages are fetched in windows of `concurrency` and written in page order, one transaction per
+ *   window with the next page to fetch — so an interrupted pull resumes where it stopped instead
+ *   of starting over. The next window is fetched while the current one is written.
  * - A pull that ran from page 1 to the end removes the rows BillPro no longer lists (deletions
  *   and cancellations reflected); a resumed pull leaves that to the next full one.
  * - Rows with changes waiting in the outbox are never overwritten by a page (the store keeps them).
@@ -47,25 +47,40 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
   let rows = 0;
   let pages = 0;
   let next = startPage;
+  const fetchWindow = (first: number) =>
+    Promise.allSettled(Array.from({ length: options.concurrency }, (_, i) => fetchPage(first + i, signal)));
   try {
+    let inFlight = fetchWindow(next);
     for (let finished = false; !finished; ) {
+      const answers = await inFlight;
       signal.throwIfAborted();
       const window = Array.from({ length: options.concurrency }, (_, i) => next + i);
-      const answers = await Promise.allSettled(window.map((page) => fetchPage(page, signal)));
-      for (const [i, answer] of answers.entries()) {
-        if (answer.status === 'rejected') throw answer.reason;
-        const items = answer.value;
-        if (items.length > 0) {
-          store.upsertMany(collection, items, { run });
-          rows += items.length;
-          pages += 1;
+      // While this window is written, the next one is already on its way — unless this one
+      // failed or reached the end, so no page past the end is asked for twice.
+      const ends = answers.some((a) => a.status === 'rejected' || a.value.length < DEFAULT_PAGE_SIZE);
+      if (!ends) inFlight = fetchWindow(next + options.concurrency);
+      let failure: unknown = null;
+      // One transaction per window: its rows and the page to resume from land together.
+      store.transaction((tx) => {
+        for (const [i, answer] of answers.entries()) {
+          if (answer.status === 'rejected') {
+            failure = answer.reason;
+            break;
+          }
+          const items = answer.value;
+          if (items.length > 0) {
+            tx.upsertMany(collection, items, { run });
+            rows += items.length;
+            pages += 1;
+          }
+          if (items.length < DEFAULT_PAGE_SIZE) {
+            finished = true;
+            break;
+          }
+          tx.saveSyncProgress(collection, { nextPage: window[i]! + 1 });
         }
-        if (items.length < DEFAULT_PAGE_SIZE) {
-          finished = true;
-          break;
-        }
-        store.saveSyncProgress(collection, { nextPage: window[i]! + 1 });
-      }
+      });
+      if (failure !== null) throw failure;
       next += options.concurrency;
       options.onProgress({ collection, rows, pages, finished });
     }
