@@ -1,20 +1,35 @@
 /** Display helpers shared by the screens. Amounts stay decimal strings end to end. */
 
+// Building an Intl formatter costs far more than using one, and a table formats every visible
+// cell: formatters are made once per currency and reused.
+const moneyFormats = new Map<string, Intl.NumberFormat | null>();
+const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+
+function moneyFormat(currency: string | null | undefined): Intl.NumberFormat | null {
+  const key = currency ?? '';
+  let format = moneyFormats.get(key);
+  if (format === undefined) {
+    try {
+      format = new Intl.NumberFormat(undefined, { style: currency ? 'currency' : 'decimal', currency: currency ?? undefined, minimumFractionDigits: 2 });
+    } catch {
+      format = null; // not a currency Intl knows
+    }
+    moneyFormats.set(key, format);
+  }
+  return format;
+}
+
 export function money(amount: string | null | undefined, currency?: string | null): string {
   if (amount === null || amount === undefined || amount === '') return '—';
   const value = Number(amount);
   if (!Number.isFinite(value)) return amount;
-  try {
-    return new Intl.NumberFormat(undefined, { style: currency ? 'currency' : 'decimal', currency: currency ?? undefined, minimumFractionDigits: 2 }).format(value);
-  } catch {
-    return `${value.toFixed(2)} ${currency ?? ''}`.trim();
-  }
+  return moneyFormat(currency)?.format(value) ?? `${value.toFixed(2)} ${currency ?? ''}`.trim();
 }
 
 export function date(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  return Number.isNaN(d.getTime()) ? iso : dateFormat.format(d);
 }
 
 export function humanize(value: string | null | undefined): string {
