@@ -238,6 +238,11 @@ export const methods = {
     'Products from the cache, filtered and searched.',
   ),
   'products.get': method(EntityRef, ProductRow, 'One product.'),
+  'products.groups': method(
+    z.object({ ...ProfileScoped }),
+    z.object({ groups: z.array(z.string()) }),
+    'The product groups in the cache, for filtering.',
+  ),
 
   'customers.list': method(
     z.object({

@@ -207,6 +207,7 @@ export class Desk {
 
     'products.list': async (input) => (await this.session(input.profileId)).listProducts(input),
     'products.get': async ({ profileId, id }) => (await this.session(profileId)).getProduct(id),
+    'products.groups': async ({ profileId }) => ({ groups: (await this.session(profileId)).productGroups() }),
     'customers.list': async (input) => (await this.session(input.profileId)).listCustomers(input),
     'customers.get': async ({ profileId, id }) => (await this.session(profileId)).getCustomer(id),
     'customers.create': async ({ profileId, customer }) =>

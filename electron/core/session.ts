@@ -187,6 +187,10 @@ export class ProfileSession {
     return this.page('products', result.rows.map(productRow), result.total);
   }
 
+  productGroups(): string[] {
+    return this.store.productGroups();
+  }
+
   async getProduct(id: number): Promise<ProductRow> {
     return productRow(await this.getOrFetch('products', id, () => this.client.getProduct(id)));
   }

@@ -69,6 +69,13 @@ export class Store {
     this.recovered = this.#outbox.recover();
   }
 
+  /** The product groups in the cache, for the Products screen's filter. */
+  productGroups(): string[] {
+    return this.#db
+      .all(`SELECT DISTINCT product_group AS g FROM products WHERE product_group IS NOT NULL AND product_group <> '' ORDER BY g`)
+      .map((row) => String(row.g));
+  }
+
   /** The dashboard's figures (see summary.ts). */
   summary(now: Date, options: { months: number; days: number }): DashboardSummary {
     return dashboardSummary(this.#db, now, options);
