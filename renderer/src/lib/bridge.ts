@@ -90,9 +90,29 @@ function webBridge(): DeskBridge {
 
 const bridge: DeskBridge = window.billpro ? electronBridge(window.billpro) : webBridge();
 
+/** Calls started early (at startup, before the screen that needs them is mounted), by exact input. */
+const early = new Map<string, Promise<Result<unknown>>>();
+const EARLY_FOR_MS = 10_000;
+
+/**
+ * Start a call now whose answer a screen will ask for soon; that screen's identical `call` (same
+ * method, same input, within a few seconds) takes this answer instead of asking again.
+ */
+export function callEarly<M extends MethodName>(name: M, input: MethodInput<M>): void {
+  const key = `${name} ${JSON.stringify(input)}`;
+  if (early.has(key)) return;
+  early.set(key, bridge.call(name, input));
+  setTimeout(() => early.delete(key), EARLY_FOR_MS);
+}
+
 /** Call a Desk method; a failed Result becomes a DeskCallError with its code and field messages. */
 export async function call<M extends MethodName>(name: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const result = await bridge.call(name, input);
+  const key = `${name} ${JSON.stringify(input)}`;
+  const started = early.get(key);
+  early.delete(key);
+  // An early answer is used only if it succeeded; otherwise ask again now.
+  let result = (started ? await started : null) as Result<MethodOutput<M>> | null;
+  if (!result?.ok) result = await bridge.call(name, input);
   if (!result.ok) throw new DeskCallError(result.error);
   return result.value;
 }
