@@ -35,13 +35,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function pushUnder(kind: string, fault: Record<string, unknown>): Promise<void> {
-  const started = Date.now();
+/** A sandbox behind a switchable relay, a Desk on a fresh data folder, and a synced profile for it. */
+async function openProfile(name: string, requestTimeoutMs: number) {
   const sandbox = await startSandbox({ ...SANDBOX, port: 0 });
   cleanups.push(() => sandbox.close());
   const network = await startNetSwitch(sandbox.port);
   cleanups.push(() => network.close());
-  const baseUrl = `http://127.0.0.1:${network.port}/api/v1`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'desk-faults-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const token = sandbox.tokens[0]!.token;
@@ -51,12 +50,19 @@ async function pushUnder(kind: string, fault: Record<string, unknown>): Promise<
     mode: 'web',
     version: 'test',
     platform: process.platform,
-    tuning: { requestTimeoutMs: REQUEST_TIMEOUT_MS, probeIntervalMs: 50, syncIntervalMs: 60_000 },
+    tuning: { requestTimeoutMs, probeIntervalMs: 50, syncIntervalMs: 60_000 },
   });
   cleanups.push(() => desk.close());
   const call = caller(desk);
-  const { id: profileId } = await call('profiles.add', { name: kind, environment: 'custom', baseUrl, token });
+  const baseUrl = `http://127.0.0.1:${network.port}/api/v1`;
+  const { id: profileId } = await call('profiles.add', { name, environment: 'custom', baseUrl, token });
   await call('sync.now', { profileId });
+  return { sandbox, network, token, call, profileId, desk, dataDir };
+}
+
+async function pushUnder(kind: string, fault: Record<string, unknown>): Promise<void> {
+  const started = Date.now();
+  const { sandbox, network, token, call, profileId } = await openProfile(kind, REQUEST_TIMEOUT_MS);
 
   // Offline: connections are refused while the batch is queued.
   await network.off();
@@ -112,37 +118,8 @@ describe('the outbox drains with no duplicate and nothing lost when 30 % of requ
 });
 
 describe('one troubled change', () => {
-  async function openProfile() {
-    const sandbox = await startSandbox({ ...SANDBOX, port: 0 });
-    cleanups.push(() => sandbox.close());
-    const network = await startNetSwitch(sandbox.port);
-    cleanups.push(() => network.close());
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'desk-faults-'));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const token = sandbox.tokens[0]!.token;
-    const desk = await Desk.create({
-      dataDir,
-      secrets: new KeytarSecretStore(),
-      mode: 'web',
-      version: 'test',
-      platform: process.platform,
-      tuning: { requestTimeoutMs: REQUEST_TIMEOUT_MS * 3, probeIntervalMs: 50, syncIntervalMs: 60_000 },
-    });
-    cleanups.push(() => desk.close());
-    const call = caller(desk);
-    const baseUrl = `http://127.0.0.1:${network.port}/api/v1`;
-    const { id: profileId } = await call('profiles.add', {
-      name: 'Troubled',
-      environment: 'custom',
-      baseUrl,
-      token,
-    });
-    await call('sync.now', { profileId });
-    return { sandbox, network, token, call, profileId, desk, dataDir };
-  }
-
   it('that BillPro keeps failing with a 5xx does not hold back the changes queued after it', async () => {
-    const { sandbox, network, token, call, profileId } = await openProfile();
+    const { sandbox, network, token, call, profileId } = await openProfile('Troubled', REQUEST_TIMEOUT_MS * 3);
     const orders = (await call('orders.list', { profileId, status: ['pending'], limit: 3 })).rows;
     await network.off();
     await call('customers.create', {
@@ -170,7 +147,7 @@ describe('one troubled change', () => {
   }, 30_000);
 
   it('whose lookup BillPro refused with a 429 is looked up again without anyone touching the app', async () => {
-    const opened = await openProfile();
+    const opened = await openProfile('Troubled', REQUEST_TIMEOUT_MS * 3);
     const { sandbox, token, profileId, dataDir } = opened;
     await opened.desk.close();
     // The app died while sending a new customer (its entry is `sending` on disk).
