@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { MethodInput, MethodName, MethodOutput } from '../electron/contract.ts';
+import type { MethodInput, MethodName, MethodOutput } from '../electron/common/contract.ts';
 import { Desk } from '../electron/core/desk.ts';
 import { cacheKeyAccount, KeytarSecretStore } from '../electron/core/secrets.ts';
 import { profileFolder } from '../electron/core/session.ts';

@@ -12,7 +12,7 @@ import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { BillProClient } from '../electron/core/billpro/client.ts';
-import { DEFAULT_PAGE_SIZE } from '../electron/core/billpro/endpoints.ts';
+import { DEFAULT_PAGE_SIZE } from '../electron/common/endpoints.ts';
 import Database from 'libsql';
 import { ENTITY_SCHEMAS } from '../electron/core/store/collections.ts';
 import { Connection, openConnection } from '../electron/core/store/database.ts';

@@ -12,8 +12,8 @@
  * a stand-in ipcMain (Electron's runtime is not available to Node) while `main.ts` passes the
  * real one and the type-checker holds the two together.
  */
-import { EVENT_CHANNEL, METHOD_NAMES, ProfilesState, channelOf } from './contract.ts';
-import type { EventEnvelope, MethodName, Result } from './contract.ts';
+import { EVENT_CHANNEL, METHOD_NAMES, ProfilesState, channelOf } from './common/contract.ts';
+import type { EventEnvelope, MethodName, Result } from './common/contract.ts';
 import { originOf } from './core/shell-policy.ts';
 
 export interface FrameLike {

@@ -4,15 +4,12 @@
  * never gets `ipcRenderer`, a channel name or an IPC event object.
  *
  * The window is sandboxed, so this file may `require` nothing but 'electron' at run time;
- * scripts/build-electron.mjs bundles the contract into it.
+ * scripts/build-electron.mjs bundles the contract's names into it.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { EVENT_CHANNEL, EVENT_NAMES, METHOD_NAMES, channelOf } from './contract.ts';
-import type { EventEnvelope, EventName, PreloadApi } from './contract.ts';
-
-function isEventName(value: unknown): value is EventName {
-  return typeof value === 'string' && (EVENT_NAMES as readonly string[]).includes(value);
-}
+// Names only (no schema library): the preload stays small. Types are erased from the bundle.
+import { EVENT_CHANNEL, METHOD_NAMES, channelOf, isEventName } from './common/contract-names.ts';
+import type { EventEnvelope, PreloadApi } from './common/contract.ts';
 
 function isEnvelope(value: unknown): value is EventEnvelope {
   return (

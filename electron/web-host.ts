@@ -16,11 +16,11 @@ import { stat } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { isMethodName, type EventEnvelope, type Result } from './contract.ts';
+import { isMethodName, type EventEnvelope, type Result } from './common/contract.ts';
 import { cspHeader } from './core/shell-policy.ts';
 
 export interface WebHostDesk {
-  dispatch(name: import('./contract.ts').MethodName, input: unknown): Promise<Result<unknown>>;
+  dispatch(name: import('./common/contract.ts').MethodName, input: unknown): Promise<Result<unknown>>;
   onEvent(listener: (envelope: EventEnvelope) => void): () => void;
 }
 

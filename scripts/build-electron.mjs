@@ -1,6 +1,6 @@
 // Bundles the Electron side: main.ts → dist/electron/main.cjs and preload.ts →
 // dist/electron/preload.cjs. The preload runs in a sandboxed renderer, which can `require`
-// nothing but 'electron', so everything it uses (the contract, zod) is bundled into it.
+// nothing but 'electron', so what it uses (the contract's names, no schemas) is bundled into it.
 // Native modules stay external in main: they load from node_modules (asarUnpack'ed).
 import { build } from 'esbuild';
 import path from 'node:path';
@@ -24,7 +24,7 @@ export function preloadOptions(overrides = {}) {
     target: ['es2023'],
     external: ['electron'],
     outfile: path.join(outdir, 'preload.cjs'),
-    // The contract pulls zod in; minified, it parses faster on every page load.
+    // Minified: it parses on every page load.
     minify: true,
     logLevel: 'warning',
     legalComments: 'none',

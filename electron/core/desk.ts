@@ -20,9 +20,9 @@ import {
   type ProfileSummary,
   type ProfilesState,
   type Result,
-} from '../contract.ts';
+} from '../common/contract.ts';
 import { BillProClient } from './billpro/client.ts';
-import { DeskError, isDeskError } from './errors.ts';
+import { DeskError, isDeskError } from '../common/errors.ts';
 import { ProfileRegistry, type StoredProfile } from './profiles.ts';
 import { cacheKeyAccount, tokenAccount, type SecretStore } from './secrets.ts';
 import { ProfileSession } from './session.ts';

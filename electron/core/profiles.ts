@@ -10,8 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { Environment } from '../contract.ts';
-import { DeskError } from './errors.ts';
+import { Environment } from '../common/contract.ts';
+import { DeskError } from '../common/errors.ts';
 
 export const StoredProfile = z.object({
   id: z.string().min(1),

@@ -24,7 +24,7 @@ import type {
   ProductRow,
   ScheduledPaymentRow,
   SyncStatus,
-} from '../contract.ts';
+} from '../common/contract.ts';
 import { BillProClient, isListOrdersUnsupported } from './billpro/client.ts';
 import type {
   Customer,
@@ -35,9 +35,9 @@ import type {
   OrderStatus,
   PurchaseType,
   ScheduledPaymentUpdate,
-} from './billpro/wire.ts';
+} from '../common/wire.ts';
 import type { Connection, SessionTuning } from './desk.ts';
-import { DeskError, isDeskError } from './errors.ts';
+import { DeskError, isDeskError } from '../common/errors.ts';
 import { cacheKeyAccount, type SecretStore } from './secrets.ts';
 import {
   openStore,

@@ -3,7 +3,7 @@
  * merchant profile, plus the helpers every list and lookup shares (pagination, id parsing,
  * not-found).
  */
-import { DEFAULT_PAGE_SIZE, QUERY } from '../core/billpro/endpoints.ts';
+import { DEFAULT_PAGE_SIZE, QUERY } from '../common/endpoints.ts';
 import { httpError, type HttpError, type JsonObject } from './http.ts';
 import type { ProfileData, SandboxState } from './state.ts';
 

@@ -3,7 +3,7 @@
  * the paths the client calls; the handler map is typed by endpoint name, so a new endpoint
  * cannot be added to the table without the sandbox serving it.
  */
-import { ENDPOINTS, type EndpointName, type HttpMethod } from '../core/billpro/endpoints.ts';
+import { ENDPOINTS, type EndpointName, type HttpMethod } from '../common/endpoints.ts';
 import type { ApiHandler } from './api-context.ts';
 import { resolveProfile, type TokenBook } from './auth.ts';
 import { createCustomer, getCustomer, listCustomers, updateCustomer } from './customers.ts';

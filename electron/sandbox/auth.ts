@@ -3,7 +3,7 @@
  * per API user, deterministic from the seed; a user reaching several profiles must name one
  * with `profile_id`, a single-profile user defaults to its own.
  */
-import { QUERY } from '../core/billpro/endpoints.ts';
+import { QUERY } from '../common/endpoints.ts';
 import { httpError } from './http.ts';
 import { TOKEN_PROFILES } from './profiles.ts';
 import { Rng } from './prng.ts';

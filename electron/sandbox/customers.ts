@@ -3,7 +3,7 @@
  * BillPro's rules: unique email per merchant, a phone valid for the billing country, a
  * read-only merchant `customer_id`, and PUT replacing the whole address set (billpro-api.md §2.2).
  */
-import { QUERY } from '../core/billpro/endpoints.ts';
+import { QUERY } from '../common/endpoints.ts';
 import { notFound, pageOf, pathId, type ApiContext } from './api-context.ts';
 import { isObject, type JsonObject } from './http.ts';
 import type { AddressRecord, CustomerRecord, OrganisationRecord } from './records.ts';

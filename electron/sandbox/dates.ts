@@ -3,7 +3,7 @@
  * DAY/WEEK/MONTH/YEAR, and the end-of-month rule — a schedule anchored on the last day of a
  * month always lands on the last day of the month.
  */
-import type { DurationUnit } from '../core/billpro/wire.ts';
+import type { DurationUnit } from '../common/wire.ts';
 
 export const DAY_MS = 86_400_000;
 

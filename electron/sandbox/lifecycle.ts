@@ -4,7 +4,7 @@
  * handlers, the control endpoints and the clock all go through here, so a transition has one
  * definition.
  */
-import type { OrderStatus, ScheduledPaymentStatus } from '../core/billpro/wire.ts';
+import type { OrderStatus, ScheduledPaymentStatus } from '../common/wire.ts';
 import { addInterval, iso, parseDayMonthYear, DAY_MS } from './dates.ts';
 import { httpError } from './http.ts';
 import { formatCents, toCents } from './money.ts';

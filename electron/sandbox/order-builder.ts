@@ -3,7 +3,7 @@
  * of its purchase type (billpro-api.md §2.3/§2.4). Used by the create endpoints and by the seed,
  * so seeded orders obey exactly the same arithmetic as new ones.
  */
-import type { DurationUnit, OrderStatus, PurchaseType } from '../core/billpro/wire.ts';
+import type { DurationUnit, OrderStatus, PurchaseType } from '../common/wire.ts';
 import { iso } from './dates.ts';
 import { formatCents } from './money.ts';
 import { priceLine, splitBalance, totalsOf, type LineRequest } from './pricing.ts';

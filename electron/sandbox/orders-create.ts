@@ -2,7 +2,7 @@
  * The four create-order endpoints (billpro-api.md §2.3): one validation, parameterised by the
  * purchase type the endpoint creates. Every refusal is a 422 field body in Rails' style.
  */
-import { DURATION_UNITS, type DurationUnit, type PurchaseType } from '../core/billpro/wire.ts';
+import { DURATION_UNITS, type DurationUnit, type PurchaseType } from '../common/wire.ts';
 import type { ApiContext, ApiHandler } from './api-context.ts';
 import { parseDayMonthYear } from './dates.ts';
 import { isObject, type JsonObject } from './http.ts';

@@ -2,8 +2,8 @@
  * Order reads and management: list (ASSUMPTION: not documented, see endpoints.ts), get,
  * cancel / pause / resume, and renewing a CardCorp custom checkout.
  */
-import { QUERY } from '../core/billpro/endpoints.ts';
-import type { CheckoutRenewal } from '../core/billpro/wire.ts';
+import { QUERY } from '../common/endpoints.ts';
+import type { CheckoutRenewal } from '../common/wire.ts';
 import { notFound, pageOf, pathId, type ApiContext } from './api-context.ts';
 import { iso } from './dates.ts';
 import { httpError } from './http.ts';

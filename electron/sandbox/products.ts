@@ -1,5 +1,5 @@
 /** Products are read-only over the API (created in BillPro's UI only, billpro-api.md §2.1). */
-import { QUERY } from '../core/billpro/endpoints.ts';
+import { QUERY } from '../common/endpoints.ts';
 import { notFound, pageOf, pathId, type ApiContext } from './api-context.ts';
 import type { ProductRecord } from './records.ts';
 

@@ -16,7 +16,7 @@ import type {
   PurchaseType,
   ScheduledPayment,
   ScheduledPaymentStatus,
-} from '../core/billpro/wire.ts';
+} from '../common/wire.ts';
 
 export interface AdjustmentRecord {
   name: string;

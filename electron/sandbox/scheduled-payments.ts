@@ -6,7 +6,7 @@ import {
   DURATION_UNITS,
   SETTABLE_SCHEDULED_PAYMENT_STATUSES,
   type ScheduledPaymentStatus,
-} from '../core/billpro/wire.ts';
+} from '../common/wire.ts';
 import { notFound, pageOf, pathId, type ApiContext } from './api-context.ts';
 import { iso, parseIsoDateTime } from './dates.ts';
 import { httpError, type JsonObject } from './http.ts';

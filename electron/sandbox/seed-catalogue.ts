@@ -3,7 +3,7 @@
  * groups, taxes, discounts and fees, and some inactive products. Products are UI-only on
  * BillPro, so the seed is the sandbox's whole catalogue.
  */
-import type { DurationUnit, PurchaseType } from '../core/billpro/wire.ts';
+import type { DurationUnit, PurchaseType } from '../common/wire.ts';
 import { DAY_MS, iso } from './dates.ts';
 import { formatCents, percentOf } from './money.ts';
 import type { MerchantProfile } from './profiles.ts';

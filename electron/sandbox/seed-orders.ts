@@ -10,7 +10,7 @@ import type {
   OrderStatus,
   PurchaseType,
   ScheduledPaymentStatus,
-} from '../core/billpro/wire.ts';
+} from '../common/wire.ts';
 import { addInterval, approxIntervalDays, DAY_MS, iso } from './dates.ts';
 import { formatCents, toCents } from './money.ts';
 import { buildOrder } from './order-builder.ts';

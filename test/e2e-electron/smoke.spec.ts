@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { METHOD_NAMES, type PreloadApi } from '../../electron/contract.ts';
+import { METHOD_NAMES, type PreloadApi } from '../../electron/common/contract.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NOT_RUN = 'Electron binary not present on this machine: the desktop smoke test did not run';

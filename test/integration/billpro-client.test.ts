@@ -13,9 +13,9 @@ import type {
   Order,
   Product,
   PurchaseType,
-} from '../../electron/core/billpro/wire.ts';
-import { DEFAULT_PAGE_SIZE } from '../../electron/core/billpro/endpoints.ts';
-import { DeskError } from '../../electron/core/errors.ts';
+} from '../../electron/common/wire.ts';
+import { DEFAULT_PAGE_SIZE } from '../../electron/common/endpoints.ts';
+import { DeskError } from '../../electron/common/errors.ts';
 import { MERCHANT_PROFILES } from '../../electron/sandbox/profiles.ts';
 import { startSandbox } from '../../electron/sandbox/server.ts';
 import type { RunningSandbox } from '../../electron/sandbox/server.ts';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventEnvelope, MethodInput, MethodName, MethodOutput, Result } from '../../electron/contract.ts';
+import type { EventEnvelope, MethodInput, MethodName, MethodOutput, Result } from '../../electron/common/contract.ts';
 import { Desk } from '../../electron/core/desk.ts';
 import { KeytarSecretStore, SECRET_SERVICE, tokenAccount } from '../../electron/core/secrets.ts';
 import { startSandbox, type RunningSandbox } from '../../electron/sandbox/server.ts';

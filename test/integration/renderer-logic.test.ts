@@ -4,9 +4,9 @@
  * round-trip a customer without losing an address, and CSV exports must be safe to open.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CustomerRow, ProductRow } from '../../electron/contract.ts';
+import type { CustomerRow, ProductRow } from '../../electron/common/contract.ts';
 import { BillProClient } from '../../electron/core/billpro/client.ts';
-import { OrderInput, type Customer, type Product } from '../../electron/core/billpro/wire.ts';
+import { OrderInput, type Customer, type Product } from '../../electron/common/wire.ts';
 import { startSandbox, type RunningSandbox } from '../../electron/sandbox/server.ts';
 import { toCsv } from '../../renderer/src/lib/csv.ts';
 import { formatCents, toCents } from '../../renderer/src/views/orders/cents.ts';

@@ -9,7 +9,7 @@ import {
   Order,
   ScheduledPayment,
   type PurchaseType,
-} from '../../electron/core/billpro/wire.ts';
+} from '../../electron/common/wire.ts';
 import { startSandbox, type RunningSandbox } from '../../electron/sandbox/server.ts';
 import { SandboxHttp } from './sandbox-http.ts';
 

@@ -11,7 +11,7 @@ import {
   Product,
   PURCHASE_TYPES,
   ScheduledPayment,
-} from '../../electron/core/billpro/wire.ts';
+} from '../../electron/common/wire.ts';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import type { CountryCode } from 'libphonenumber-js';
 import { MERCHANT_PROFILES } from '../../electron/sandbox/profiles.ts';

@@ -8,14 +8,14 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PAGE_SIZE } from '../../electron/core/billpro/endpoints.ts';
+import { DEFAULT_PAGE_SIZE } from '../../electron/common/endpoints.ts';
 import {
   Customer,
   ErrorBody,
   Order,
   Product,
   ValidationErrorBody,
-} from '../../electron/core/billpro/wire.ts';
+} from '../../electron/common/wire.ts';
 import { startSandbox, type RunningSandbox } from '../../electron/sandbox/server.ts';
 import { SandboxHttp, shapeOf } from './sandbox-http.ts';
 

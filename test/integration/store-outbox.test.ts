@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'libsql';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../electron/core/store/index.ts';
-import { DeskError } from '../../electron/core/errors.ts';
+import { DeskError } from '../../electron/common/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'billpro-outbox-'));
 const KEY = 'outbox-test-key-41d2';

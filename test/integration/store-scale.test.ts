@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../electron/core/store/index.ts';
-import { ORDER_STATUSES } from '../../electron/core/billpro/wire.ts';
+import { ORDER_STATUSES } from '../../electron/common/wire.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'billpro-scale-'));
 const ORDERS = 100_000;

@@ -11,7 +11,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openStore, StoreOpenError, type InvalidRow, type Store } from '../../electron/core/store/index.ts';
 import { openConnection } from '../../electron/core/store/database.ts';
 import { MIGRATIONS, LATEST_VERSION, migrate, schemaVersion } from '../../electron/core/store/migrations.ts';
-import { DeskError } from '../../electron/core/errors.ts';
+import { DeskError } from '../../electron/common/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'billpro-store-'));
 const KEY = 'test-cache-key-7f3a9c';

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventEnvelope, EventPayload, OutboxEntrySummary } from '../../electron/contract.ts';
+import type { EventEnvelope, EventPayload, OutboxEntrySummary } from '../../electron/common/contract.ts';
 import { BillProClient } from '../../electron/core/billpro/client.ts';
 import { Desk } from '../../electron/core/desk.ts';
 import { KeytarSecretStore, tokenAccount } from '../../electron/core/secrets.ts';

@@ -7,7 +7,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventEnvelope, MethodName, Result } from '../../electron/contract.ts';
+import type { EventEnvelope, MethodName, Result } from '../../electron/common/contract.ts';
 import { startWebHost, type RunningWebHost } from '../../electron/web-host.ts';
 
 const calls: { name: MethodName; input: unknown }[] = [];

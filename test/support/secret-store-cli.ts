@@ -10,7 +10,7 @@
  * The op as printed never includes the secret.
  */
 import { KeychainUnavailableError, KeytarSecretStore } from '../../electron/core/secrets.ts';
-import { isDeskError } from '../../electron/core/errors.ts';
+import { isDeskError } from '../../electron/common/errors.ts';
 
 export interface CliOutcome {
   op: string;

@@ -5,9 +5,9 @@
  * `kill -9` test, so both count the same way.
  */
 import path from 'node:path';
-import type { MethodInput, MethodName, MethodOutput, Result } from '../../electron/contract.ts';
+import type { MethodInput, MethodName, MethodOutput, Result } from '../../electron/common/contract.ts';
 import { BillProClient } from '../../electron/core/billpro/client.ts';
-import type { Customer, Order } from '../../electron/core/billpro/wire.ts';
+import type { Customer, Order } from '../../electron/common/wire.ts';
 import type { Desk } from '../../electron/core/desk.ts';
 import { cacheKeyAccount, type SecretStore } from '../../electron/core/secrets.ts';
 import { openStore, type OutboxCounts } from '../../electron/core/store/index.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeskError } from '../../electron/core/errors.ts';
+import { DeskError } from '../../electron/common/errors.ts';
 import {
   isPersistentReadFailure,
   readList,
@@ -8,7 +8,7 @@ import {
   unwrapEnvelope,
 } from '../../electron/core/billpro/envelope.ts';
 import type { ReadContext, SuccessReply } from '../../electron/core/billpro/envelope.ts';
-import { Order, Product } from '../../electron/core/billpro/wire.ts';
+import { Order, Product } from '../../electron/common/wire.ts';
 
 // The seed's documented product list body, verbatim.
 const SEED_PRODUCT = {

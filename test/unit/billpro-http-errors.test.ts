@@ -6,8 +6,8 @@ import {
   parseRetryAfter,
 } from '../../electron/core/billpro/http-errors.ts';
 import type { RequestContext } from '../../electron/core/billpro/http-errors.ts';
-import type { CustomerInput } from '../../electron/core/billpro/wire.ts';
-import { DeskError } from '../../electron/core/errors.ts';
+import type { CustomerInput } from '../../electron/common/wire.ts';
+import { DeskError } from '../../electron/common/errors.ts';
 
 const TOKEN = 'abcd12341234123412341234abcd1234123412341234abcd12342342134';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDeskError } from '../../electron/core/errors.ts';
+import { isDeskError } from '../../electron/common/errors.ts';
 import {
   cacheKeyAccount,
   classifyKeychainError,

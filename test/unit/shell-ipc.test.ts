@@ -20,7 +20,7 @@ import {
   type EventEnvelope,
   type MethodName,
   type Result,
-} from '../../electron/contract.ts';
+} from '../../electron/common/contract.ts';
 import { APP_ORIGIN } from '../../electron/core/shell-policy.ts';
 import {
   bindIpc,

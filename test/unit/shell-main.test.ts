@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { METHOD_NAMES, channelOf, type Result } from '../../electron/contract.ts';
+import { METHOD_NAMES, channelOf, type Result } from '../../electron/common/contract.ts';
 import { cspHeader } from '../../electron/core/shell-policy.ts';
 import { mainOptions } from '../../scripts/build-electron.mjs';
 

@@ -7,7 +7,7 @@
 import { build, type Metafile } from 'esbuild';
 import vm from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_CHANNEL, METHOD_NAMES, channelOf } from '../../electron/contract.ts';
+import { EVENT_CHANNEL, METHOD_NAMES, channelOf } from '../../electron/common/contract.ts';
 import { preloadOptions } from '../../scripts/build-electron.mjs';
 
 interface Exposed {

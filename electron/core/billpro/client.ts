@@ -4,9 +4,9 @@
  * own cancellation, which rejects with the AbortSignal's reason (see transport.ts).
  */
 import { z } from 'zod';
-import { DeskError } from '../errors.ts';
-import type { FieldErrors } from '../errors.ts';
-import { CREATE_ORDER_ENDPOINT, DEFAULT_PAGE_SIZE, QUERY } from './endpoints.ts';
+import { DeskError } from '../../common/errors.ts';
+import type { FieldErrors } from '../../common/errors.ts';
+import { CREATE_ORDER_ENDPOINT, DEFAULT_PAGE_SIZE, QUERY } from '../../common/endpoints.ts';
 import { readList, readOne, readOneOrAcknowledgement } from './envelope.ts';
 import { Transport } from './transport.ts';
 import type { BillProConnection, TransportOptions } from './transport.ts';
@@ -20,8 +20,8 @@ import {
   ScheduledPayment,
   ScheduledPaymentUpdate,
   toCustomerInput,
-} from './wire.ts';
-import type { PurchaseType } from './wire.ts';
+} from '../../common/wire.ts';
+import type { PurchaseType } from '../../common/wire.ts';
 
 export type BillProClientOptions = TransportOptions;
 

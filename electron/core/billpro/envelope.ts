@@ -5,8 +5,8 @@
  * against the real API is an edit to `ENVELOPE_ROOTS` or that function only.
  */
 import type { z } from 'zod';
-import { DeskError } from '../errors.ts';
-import type { EndpointName } from './endpoints.ts';
+import { DeskError } from '../../common/errors.ts';
+import type { EndpointName } from '../../common/endpoints.ts';
 
 export interface SuccessReply {
   status: number;

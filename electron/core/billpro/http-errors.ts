@@ -7,10 +7,10 @@
  * Strings that come from the server pass through `ctx.redact` before they reach a message, so a
  * server that echoes the request cannot smuggle the token into an error.
  */
-import { DeskError } from '../errors.ts';
-import type { FieldErrors } from '../errors.ts';
-import type { EndpointName, HttpMethod } from './endpoints.ts';
-import { ErrorBody, ValidationErrorBody } from './wire.ts';
+import { DeskError } from '../../common/errors.ts';
+import type { FieldErrors } from '../../common/errors.ts';
+import type { EndpointName, HttpMethod } from '../../common/endpoints.ts';
+import { ErrorBody, ValidationErrorBody } from '../../common/wire.ts';
 
 /** What the error messages may say about the request. Never holds the token. */
 export interface RequestContext {

@@ -8,9 +8,9 @@
  * own reason (a DOMException named "AbortError" unless the caller chose another), not with a
  * DeskError, so code that cancelled on purpose can tell that apart from a network failure.
  */
-import { DeskError, isTransient } from '../errors.ts';
-import { ENDPOINTS, QUERY, fillPath } from './endpoints.ts';
-import type { EndpointName, HttpMethod } from './endpoints.ts';
+import { DeskError, isTransient } from '../../common/errors.ts';
+import { ENDPOINTS, QUERY, fillPath } from '../../common/endpoints.ts';
+import type { EndpointName, HttpMethod } from '../../common/endpoints.ts';
 import { isPersistentReadFailure } from './envelope.ts';
 import type { ReadContext, SuccessReply } from './envelope.ts';
 import { errorFromFailure, errorFromResponse } from './http-errors.ts';

@@ -4,7 +4,7 @@
  * modes, each with its own remedy. The raw text goes into `cause` for diagnostics, never into
  * the message, and never carries a secret (the store redacts before it gets here).
  */
-import { DeskError } from '../errors.ts';
+import { DeskError } from '../../common/errors.ts';
 
 export const KEYCHAIN_FAILURES = [
   'no-session-bus',

@@ -12,7 +12,7 @@
  *   not load), so accounts() probes before it lists.
  */
 import { randomUUID } from 'node:crypto';
-import { DeskError } from '../errors.ts';
+import { DeskError } from '../../common/errors.ts';
 import type { SecretStore } from '../secrets.ts';
 import { isProbeAccount, PROBE_ACCOUNT, SECRET_SERVICE } from './accounts.ts';
 import { classifyKeychainError, keychainUnavailable, type KeychainFailure } from './keychain-failure.ts';

@@ -4,7 +4,7 @@
  * unit tests of the Desk, profiles and the cache can run without a Secret Service, and can
  * make the keychain fail on purpose with failWith().
  */
-import { DeskError } from '../errors.ts';
+import { DeskError } from '../../common/errors.ts';
 import type { SecretStore } from '../secrets.ts';
 import { keychainUnavailable, type KeychainFailure } from './keychain-failure.ts';
 

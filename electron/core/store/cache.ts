@@ -2,7 +2,7 @@
  * The cached collections: BillPro's entities as received, plus the indexed columns the list
  * screens filter, sort and search on, plus local bookkeeping (temp ids, pending counts).
  */
-import { DeskError } from '../errors.ts';
+import { DeskError } from '../../common/errors.ts';
 import {
   APPLY_FILTER,
   COLLECTIONS,

@@ -11,7 +11,7 @@ import {
   type OrderStatus,
   type PurchaseType,
   type ScheduledPaymentStatus,
-} from '../billpro/wire.ts';
+} from '../../common/wire.ts';
 import type { SqlParams, SqlValue } from './database.ts';
 
 export const COLLECTIONS = ['products', 'customers', 'orders', 'scheduledPayments'] as const;

@@ -7,7 +7,7 @@
  * `markDone` + `rewriteTempId` + the server's answer in one. Nested calls use SAVEPOINTs.
  */
 import Database from 'libsql';
-import { DeskError } from '../errors.ts';
+import { DeskError } from '../../common/errors.ts';
 
 export type SqlValue = string | number | bigint | null;
 export type SqlParams = Record<string, SqlValue>;

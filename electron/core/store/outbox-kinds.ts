@@ -4,7 +4,7 @@
  * collection it touches, its natural key and the row its payload refers to.
  */
 import { z } from 'zod';
-import { CustomerInput, OrderInput, PurchaseType, ScheduledPaymentUpdate } from '../billpro/wire.ts';
+import { CustomerInput, OrderInput, PurchaseType, ScheduledPaymentUpdate } from '../../common/wire.ts';
 import { CachedId, type Collection } from './collections.ts';
 
 /** An order create's body; `customer_id` may be the temp id of a customer created offline. */

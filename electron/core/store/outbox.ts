@@ -13,7 +13,7 @@
  * request may have reached BillPro, so it is looked up before being sent again.
  */
 import { randomUUID } from 'node:crypto';
-import { DeskError, type ErrorCode, type FieldErrors } from '../errors.ts';
+import { DeskError, type ErrorCode, type FieldErrors } from '../../common/errors.ts';
 import type { Collection } from './collections.ts';
 import { describeIssues, type Cache } from './cache.ts';
 import { num, numOrNull, str, strOrNull, type Connection, type SqlRow } from './database.ts';

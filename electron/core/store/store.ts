@@ -4,7 +4,7 @@
  * usable inside `transaction()`, which is how an outbox change and its cache change stay atomic.
  */
 import { dashboardSummary, type DashboardSummary } from './summary.ts';
-import { DeskError } from '../errors.ts';
+import { DeskError } from '../../common/errors.ts';
 import {
   Cache,
   type CachedRow,

@@ -2,7 +2,7 @@
  * A record of every pull: what was fetched, when, and how it ended. Its ids also number the sync
  * runs that `removeMissing` compares against.
  */
-import type { DeskError } from '../errors.ts';
+import type { DeskError } from '../../common/errors.ts';
 import type { Collection } from './collections.ts';
 import { num, numOrNull, str, strOrNull, type Connection } from './database.ts';
 import type { OutboxError } from './outbox.ts';

@@ -4,8 +4,8 @@
  * person must supply a new one; a network failure means offline (no route or name) or
  * unreachable (BillPro did not answer). While not online, a light probe asks again now and then.
  */
-import type { Connectivity as State } from '../../contract.ts';
-import { DeskError, isDeskError } from '../errors.ts';
+import type { Connectivity as State } from '../../common/contract.ts';
+import { DeskError, isDeskError } from '../../common/errors.ts';
 
 const OFFLINE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'ENETUNREACH', 'ENETDOWN', 'EHOSTUNREACH']);
 

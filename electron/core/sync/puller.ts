@@ -8,8 +8,8 @@
  *   and cancellations reflected); a resumed pull leaves that to the next full one.
  * - Rows with changes waiting in the outbox are never overwritten by a page (the store keeps them).
  */
-import { DEFAULT_PAGE_SIZE } from '../billpro/endpoints.ts';
-import { DeskError, isDeskError } from '../errors.ts';
+import { DEFAULT_PAGE_SIZE } from '../../common/endpoints.ts';
+import { DeskError, isDeskError } from '../../common/errors.ts';
 import type { Collection, Store } from '../store/index.ts';
 
 export type FetchPage = (page: number, signal: AbortSignal) => Promise<unknown[]>;

@@ -15,8 +15,8 @@
  */
 import type { BillProClient } from '../billpro/client.ts';
 import { isListOrdersUnsupported } from '../billpro/client.ts';
-import type { Customer, Order, ScheduledPayment } from '../billpro/wire.ts';
-import { DeskError, isDeskError, isTransient } from '../errors.ts';
+import type { Customer, Order, ScheduledPayment } from '../../common/wire.ts';
+import { DeskError, isDeskError, isTransient } from '../../common/errors.ts';
 import type { Collection, OutboxEntry, Store } from '../store/index.ts';
 import type { ConnectivityTracker } from './connectivity.ts';
 

@@ -15,7 +15,7 @@ import type {
   PreloadApi,
   Result,
   SerializedError,
-} from '../../../electron/contract.ts';
+} from '../../../electron/common/contract.ts';
 
 declare global {
   interface Window {

@@ -4,7 +4,7 @@
  * collection landed. The first page is asked for as soon as the screen is created, while it is
  * still mounting, so the first rows paint as early as they can.
  */
-import type { EventPayload } from '../../../electron/contract.ts';
+import type { EventPayload } from '../../../electron/common/contract.ts';
 import { on } from './bridge.ts';
 import { PagedRows, type PageLoader } from './paged-rows.svelte.ts';
 

@@ -4,7 +4,7 @@
  * `profilesChanged` and resets when the active profile changes, so no screen ever shows the
  * previous merchant's data.
  */
-import type { MethodInput, ProfileSummary, ProfilesState } from '../../../electron/contract.ts';
+import type { MethodInput, ProfileSummary, ProfilesState } from '../../../electron/common/contract.ts';
 import { call, on } from './bridge.ts';
 
 export class ProfilesStore {

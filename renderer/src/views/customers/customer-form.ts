@@ -4,7 +4,7 @@
  * back onto the inputs. Field keys ARE BillPro's field paths (`addresses.billing_address.city`),
  * so a server message and a local one land in the same place.
  */
-import type { CustomerRow, MethodInput } from '../../../../electron/contract.ts';
+import type { CustomerRow, MethodInput } from '../../../../electron/common/contract.ts';
 import { countryName, isCountryCode } from './countries.ts';
 
 export type CustomerInput = MethodInput<'customers.create'>['customer'];

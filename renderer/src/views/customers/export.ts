@@ -3,7 +3,7 @@
  * fetched from the Desk a thousand at a time, so a large merchant's export reports progress
  * instead of freezing the window.
  */
-import type { CustomerRow, ProfileSummary } from '../../../../electron/contract.ts';
+import type { CustomerRow, ProfileSummary } from '../../../../electron/common/contract.ts';
 import { call } from '../../lib/bridge.ts';
 import { toCsv } from '../../lib/csv.ts';
 

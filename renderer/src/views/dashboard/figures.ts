@@ -3,7 +3,7 @@
  * present (a quiet day is a zero bar, not a missing one), and money summed in integer cents so
  * decimal strings never pick up floating-point pennies.
  */
-import type { MethodOutput } from '../../../../electron/contract.ts';
+import type { MethodOutput } from '../../../../electron/common/contract.ts';
 
 export type Summary = MethodOutput<'dashboard.summary'>;
 

@@ -2,7 +2,7 @@
  * Which manage actions an order's status allows (billpro-api.md §2.5/§4.1) and what each one
  * will do, in words the confirm dialog shows before anything is sent.
  */
-import type { OrderRow } from '../../../../electron/contract.ts';
+import type { OrderRow } from '../../../../electron/common/contract.ts';
 
 export type OrderAction = 'cancel' | 'complete' | 'pause' | 'resume' | 'renewCheckout';
 

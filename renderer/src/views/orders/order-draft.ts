@@ -4,7 +4,7 @@
  * order gives no amounts) and is always sent as an amount, so the total shown before sending is
  * the total BillPro computes.
  */
-import type { CustomerRow, MethodInput, ProductRow } from '../../../../electron/contract.ts';
+import type { CustomerRow, MethodInput, ProductRow } from '../../../../electron/common/contract.ts';
 import { formatCents, isAmount, percentOf, toCents } from './cents.ts';
 import type { PurchaseType } from './order-filters.svelte.ts';
 

@@ -2,14 +2,14 @@
  * What the Orders list is narrowed to. Kept outside the list component so the filters survive a
  * trip to an order and back; the Orders view (one per profile) owns the instance.
  */
-import type { MethodInput, OrderRow } from '../../../../electron/contract.ts';
+import type { MethodInput, OrderRow } from '../../../../electron/common/contract.ts';
 
 export type OrderStatus = OrderRow['status'];
 export type PurchaseType = OrderRow['order_type'];
 export type OrdersQuery = Omit<MethodInput<'orders.list'>, 'offset' | 'limit'>;
 
 // BillPro's own lists, shared with the Desk (a schema-free module, so no zod in the bundle).
-import { ORDER_STATUSES, PURCHASE_TYPES } from '../../../../electron/core/billpro/enums.ts';
+import { ORDER_STATUSES, PURCHASE_TYPES } from '../../../../electron/common/enums.ts';
 export { ORDER_STATUSES, PURCHASE_TYPES };
 
 export const ORDER_SORTS = {

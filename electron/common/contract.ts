@@ -9,7 +9,8 @@
  * back out: `ProfileSummary` has no token field, and `profiles.add` takes one only as input.
  */
 import { z } from 'zod';
-import { ERROR_CODES } from './core/errors.ts';
+import { ERROR_CODES } from './errors.ts';
+import type { EventName, MethodName } from './contract-names.ts';
 import {
   Customer,
   CustomerInput,
@@ -20,7 +21,7 @@ import {
   Product,
   PurchaseType,
   ScheduledPayment,
-} from './core/billpro/wire.ts';
+} from './wire.ts';
 
 // ---------------------------------------------------------------- shared pieces
 
@@ -348,10 +349,10 @@ export const methods = {
 } as const;
 
 export type Methods = typeof methods;
-export type MethodName = keyof Methods;
+export { METHOD_NAMES, EVENT_NAMES, EVENT_CHANNEL, channelOf, isMethodName, isEventName } from './contract-names.ts';
+export type { MethodName, EventName } from './contract-names.ts';
 export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
 export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
-export const METHOD_NAMES = Object.keys(methods) as MethodName[];
 
 // ---------------------------------------------------------------- events
 
@@ -378,9 +379,7 @@ export const events = {
 } as const;
 
 export type Events = typeof events;
-export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
-export const EVENT_NAMES = Object.keys(events) as EventName[];
 
 // ---------------------------------------------------------------- transport
 
@@ -395,11 +394,6 @@ export type SerializedError = z.infer<typeof SerializedError>;
 /** Every call answers with a Result, so error codes and field messages survive IPC intact. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
 
-/** IPC channel of a method; the only place channel names are made. */
-export function channelOf(name: MethodName): string {
-  return `billpro:${name}`;
-}
-export const EVENT_CHANNEL = 'billpro:event';
 
 export interface EventEnvelope<E extends EventName = EventName> {
   event: E;
@@ -412,9 +406,12 @@ export interface DeskBridge {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
-export function isMethodName(value: unknown): value is MethodName {
-  return typeof value === 'string' && Object.hasOwn(methods, value);
-}
+// The tables declare exactly the names in contract-names.ts: a missing or extra entry fails to compile.
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _methodNamesMatch: Exactly<keyof typeof methods, MethodName> = true;
+const _eventNamesMatch: Exactly<keyof typeof events, EventName> = true;
+void _methodNamesMatch;
+void _eventNamesMatch;
 
 /**
  * The object the preload exposes as `window.billpro`: one function per contract method (actions,
