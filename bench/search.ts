@@ -3,12 +3,13 @@
  * `search`, as the Orders screen asks) against the same SQL run on the libSQL file directly.
  *
  * The raw side runs exactly the two statements `Cache.list` runs for an orders search with no
- * filter and no explicit sort (the count off the index, then the relevance-ordered page — or the
+ * filter and no explicit sort (the count off the index, then the page ordered exact / prefix / rest and by relevance — or the
  * newest matches for a broad term), with the same FTS query
  * (`toFtsQuery`), on its own connection with the profile's key. Every answer of both sides is
  * compared by id, so if the store's SQL ever drifts from the copy below the figure says so.
  */
 import Database from 'libsql';
+import { tierParams, tierSql } from '../electron/core/store/cache.ts';
 import { toFtsQuery } from '../electron/core/store/index.ts';
 import { Rng } from '../electron/sandbox/prng.ts';
 import { median, percentile, pick, round } from './stats.ts';
@@ -53,7 +54,7 @@ const COUNT_SQL = 'SELECT count(*) AS n FROM orders_fts WHERE orders_fts MATCH :
 const ROW_COLUMNS = 't.id, t.json, t.pending, t.local_id, t.stale, t.written_at';
 const PAGE_SQL = `SELECT ${ROW_COLUMNS} FROM orders t
   JOIN (SELECT rowid AS rid, rank AS score FROM orders_fts WHERE orders_fts MATCH :q) s ON s.rid = t.id
-  ORDER BY s.score, t.id DESC LIMIT :limit OFFSET :offset`;
+  ORDER BY ${tierSql('orders')}, s.score, t.id DESC LIMIT :limit OFFSET :offset`;
 const BROAD_PAGE_SQL = `SELECT ${ROW_COLUMNS} FROM orders t WHERE t.id IN (
   SELECT rowid FROM orders_fts WHERE orders_fts MATCH :q ORDER BY rowid DESC LIMIT :limit OFFSET :offset)
   ORDER BY t.id DESC`;
@@ -109,7 +110,11 @@ export async function searchBench(plan: SearchPlan, target: Target): Promise<Sea
     const raw = (search: string) => {
       const q = toFtsQuery(search);
       const total = (count.get({ q }) as { n: number }).n;
-      const rows = (total > BROAD_SEARCH ? broadPage : page).all({ q, limit: 100, offset: 0 }) as { id: number }[];
+      const rows = (
+        total > BROAD_SEARCH
+          ? broadPage.all({ q, limit: 100, offset: 0 })
+          : page.all({ q, ...tierParams(search), limit: 100, offset: 0 })
+      ) as { id: number }[];
       return { total, ids: rows.map((r) => Number(r.id)) };
     };
     const terms = searchTerms(db, plan.terms, plan.seed);

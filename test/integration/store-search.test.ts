@@ -1,6 +1,7 @@
 /**
- * Searching the cache: a narrow term is ranked by relevance; a broad one (thousands of matches)
- * lists the newest matches first and still counts every match. Real encrypted file.
+ * Searching the cache: a narrow term ranks exact matches, then prefix matches, then the rest by
+ * relevance; a broad one (thousands of matches) lists the newest matches first and still counts
+ * every match. Real encrypted file.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -58,5 +59,64 @@ describe('cache search', () => {
     const active = store.list('orders', { search: 'zeta', filter: { status: 'active' }, limit: 10 });
     expect(active.total).toBe(1);
     expect(active.rows.map((r) => r.id)).toEqual([6_001]);
+  });
+});
+
+describe('search ranks exact, then prefix, then the rest', () => {
+  const customer = (id: number, first: string, last: string, email: string, customerId = `CUS${id}`) => ({
+    id,
+    customer_id: customerId,
+    first_name: first,
+    last_name: last,
+    email,
+    addresses: [],
+    created_at: new Date(Date.UTC(2026, 0, 1) + id * 60_000).toISOString(),
+    updated_at: new Date(Date.UTC(2026, 0, 1) + id * 60_000).toISOString(),
+  });
+
+  beforeAll(() => {
+    // The newer (higher id) look-alikes would win on relevance and recency alone.
+    store.upsertMany('customers', [
+      customer(101, 'Jack', 'Taylor', 'jack.taylor@example.co.uk'),
+      customer(102, 'Jack', 'Taylor', 'jack.taylor2@example.co.uk'),
+      customer(103, 'Jack', 'Taylor', 'jack.taylor22@example.com'),
+      customer(104, 'Taylor', 'Jackson', 'tj@example.com'),
+      customer(105, 'Ann', 'Lee', 'ann_lee@example.com'),
+      customer(106, 'Ann', 'Leek', 'annxlee@example.com'),
+    ]);
+    store.upsertMany('orders', [
+      { ...order(7_001, 'INV-7'), customer_id: 102 },
+      { ...order(7_002, 'INV-70'), customer_id: 101 },
+      { ...order(7_003, 'INV-700'), customer_id: 103 },
+    ]);
+  });
+
+  const ids = (collection: 'customers' | 'orders', search: string) =>
+    store.list(collection, { search, limit: 10 }).rows.map((r) => r.id);
+
+  it('typing jack.taylor@ puts jack.taylor@… first, not jack.taylor2@…', () => {
+    expect(ids('customers', 'jack.taylor@')[0]).toBe(101);
+    expect(ids('customers', 'jack.taylor@example.co.uk')).toEqual([101]);
+    // "jack.taylor2" is a prefix of both taylor2 and taylor22: the exact email would still come first.
+    expect(ids('customers', 'jack.taylor2@example.co.uk')[0]).toBe(102);
+  });
+
+  it('an exact name comes before names it is only the start of', () => {
+    const found = ids('customers', 'jack taylor');
+    expect(found.slice(0, 3).sort()).toEqual([101, 102, 103]);
+    // Taylor Jackson matches both words too, but his name only contains them.
+    expect(found[3]).toBe(104);
+  });
+
+  it("LIKE's wildcards in what was typed are plain characters", () => {
+    // `ann_lee` must not treat `_` as "any character" and rank annxlee@ as a prefix match.
+    expect(ids('customers', 'ann_lee@')[0]).toBe(105);
+    expect(ids('customers', 'ann_lee@example.com')).toEqual([105]);
+  });
+
+  it("orders: an exact invoice id, then its prefix matches, then by the customer's email", () => {
+    expect(ids('orders', 'INV-70')[0]).toBe(7_002);
+    expect(ids('orders', 'inv-7').slice(0, 1)).toEqual([7_001]);
+    expect(ids('orders', 'jack.taylor@')[0]).toBe(7_002);
   });
 });

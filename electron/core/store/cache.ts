@@ -10,6 +10,7 @@ import {
   DEFAULT_SORT,
   ENTITY_SCHEMAS,
   SEARCHABLE,
+  SEARCH_FIELDS,
   SORT_FIELDS,
   SORT_SQL,
   TABLES,
@@ -260,7 +261,7 @@ export class Cache {
         )
       : this.#db.all(
           `SELECT ${ROW_SELECT} FROM ${table} t ${join} ${where.sql()} ORDER BY ${order} LIMIT :limit OFFSET :offset`,
-          { ...params, limit, offset },
+          { ...params, ...(order.includes(':tier_') ? tierParams(searchText) : {}), limit, offset },
         );
     const rows: CachedRow<C>[] = [];
     const skipped: InvalidRow[] = [];
@@ -428,7 +429,7 @@ export class Cache {
   }
 
   #orderBy<C extends Collection>(collection: C, sort: ListQuery<C>['sort'], searching: boolean): string {
-    if (!sort && searching) return 's.score, t.id DESC';
+    if (!sort && searching) return `${tierSql(collection)}, s.score, t.id DESC`;
     const chosen = sort ?? DEFAULT_SORT[collection];
     const fields: readonly string[] = SORT_FIELDS[collection];
     if (!fields.includes(chosen.field)) {
@@ -502,6 +503,24 @@ function upsertSql(collection: Collection): string {
       AND (${table}.json IS NOT excluded.json OR ${table}.stale = 1 OR :force = 1)`;
   UPSERT_SQL.set(collection, sql);
   return sql;
+}
+
+/**
+ * 0 when a field equals what was typed, 1 when one starts with it, else 2 (see SEARCH_FIELDS).
+ * Case-insensitive for ASCII, like the rest of search; `\\` escapes LIKE's wildcards.
+ */
+export function tierSql(collection: Collection): string {
+  const fields = SEARCH_FIELDS[collection];
+  if (fields.length === 0) return '2';
+  const exact = fields.map((f) => `${f} = :tier_exact COLLATE NOCASE`).join(' OR ');
+  const prefix = fields.map((f) => `${f} LIKE :tier_prefix ESCAPE '\\'`).join(' OR ');
+  return `CASE WHEN ${exact} THEN 0 WHEN ${prefix} THEN 1 ELSE 2 END`;
+}
+
+/** The parameters `tierSql` reads, from what the person typed (spaces collapsed, as shown). */
+export function tierParams(text: string): { tier_exact: string; tier_prefix: string } {
+  const typed = text.normalize('NFKC').trim().replace(/\s+/gu, ' ');
+  return { tier_exact: typed, tier_prefix: `${typed.replace(/[\\%_]/g, (c) => `\\${c}`)}%` };
 }
 
 function clampLimit(limit: number | undefined): number {

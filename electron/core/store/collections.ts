@@ -61,6 +61,31 @@ export const SEARCHABLE: Record<Collection, boolean> = {
   scheduledPayments: false,
 };
 
+/**
+ * What a typed search is compared with, whole, to rank its matches: a row where one of these
+ * equals what was typed comes first, one where one of them starts with it next, then the rest by
+ * relevance. The full-text index splits `jack.taylor@` into words, so it cannot tell
+ * `jack.taylor@…` from `jack.taylor2@…`; these comparisons keep the punctuation. `t` is the
+ * collection's table; an order is compared through its customer's name and email.
+ */
+export const SEARCH_FIELDS: Record<Collection, readonly string[]> = {
+  products: ['t.name', 't.product_id'],
+  customers: [
+    't.email',
+    "t.first_name || ' ' || t.last_name",
+    't.first_name',
+    't.last_name',
+    't.customer_id',
+    't.org_name',
+  ],
+  orders: [
+    't.invoice_id',
+    '(SELECT c.email FROM customers c WHERE c.id = t.customer_id)',
+    "(SELECT c.first_name || ' ' || c.last_name FROM customers c WHERE c.id = t.customer_id)",
+  ],
+  scheduledPayments: [],
+};
+
 // ---------------------------------------------------------------- filters and sorts
 
 type OneOrMany<T> = T | readonly T[];
