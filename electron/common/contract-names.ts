@@ -21,6 +21,8 @@ export const METHOD_NAMES = [
   'customers.create',
   'customers.update',
   'orders.list',
+  'orders.statusCounts',
+  'orders.exportCsv',
   'orders.get',
   'orders.create',
   'orders.cancel',

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { ERROR_CODES } from './errors.ts';
+import { ORDER_CSV_COLUMNS } from './order-csv.ts';
 import type { EventName, MethodName } from './contract-names.ts';
 import {
   Customer,
@@ -125,6 +126,18 @@ function page<T extends z.ZodType>(row: T) {
 
 const ProfileScoped = { profileId: ProfileId };
 const EntityRef = z.object({ ...ProfileScoped, id: LocalId });
+
+/** What narrows and orders the Orders list (shared by the list, its chip counts and its export). */
+const OrderQuery = {
+  ...ProfileScoped,
+  search: z.string().max(200).optional(),
+  status: z.array(OrderStatus).optional(),
+  type: PurchaseType.optional(),
+  customerId: LocalId.optional(),
+  createdFrom: z.string().optional(),
+  createdTo: z.string().optional(),
+  sort: z.object({ by: z.enum(['created_at', 'invoice_id', 'status', 'total', 'id']), dir: SortDirection }).optional(),
+};
 
 // ---------------------------------------------------------------- sync and outbox
 
@@ -266,19 +279,16 @@ export const methods = {
     'Update a customer; the addresses sent replace the stored ones.',
   ),
 
-  'orders.list': method(
-    z.object({
-      ...ProfileScoped,
-      ...Paging,
-      status: z.array(OrderStatus).optional(),
-      type: PurchaseType.optional(),
-      customerId: LocalId.optional(),
-      createdFrom: z.string().optional(),
-      createdTo: z.string().optional(),
-      sort: z.object({ by: z.enum(['created_at', 'invoice_id', 'status', 'total', 'id']), dir: SortDirection }).optional(),
-    }),
-    page(OrderRow),
-    'Orders from the cache.',
+  'orders.list': method(z.object({ ...OrderQuery, ...Paging }), page(OrderRow), 'Orders from the cache.'),
+  'orders.statusCounts': method(
+    z.object({ ...OrderQuery, status: z.undefined().optional(), sort: z.undefined().optional() }),
+    z.object({ counts: z.array(z.object({ status: OrderStatus, count: z.number().int().nonnegative() })) }),
+    'How many cached orders of each status match the other filters and the search (for the status chips).',
+  ),
+  'orders.exportCsv': method(
+    z.object({ ...OrderQuery, columns: z.array(z.enum(ORDER_CSV_COLUMNS)).min(1).max(ORDER_CSV_COLUMNS.length) }),
+    z.object({ csv: z.string(), rows: z.number().int().nonnegative() }),
+    'The filtered orders as CSV (RFC 4180), in list order, with the chosen columns.',
   ),
   'orders.get': method(EntityRef, OrderRow, 'One order.'),
   'orders.create': method(

@@ -215,6 +215,8 @@ export class Desk {
     'customers.update': async ({ profileId, id, customer }) =>
       (await this.session(profileId)).updateCustomer(id, customer),
     'orders.list': async (input) => (await this.session(input.profileId)).listOrders(input),
+    'orders.statusCounts': async (input) => (await this.session(input.profileId)).orderStatusCounts(input),
+    'orders.exportCsv': async (input) => (await this.session(input.profileId)).exportOrdersCsv(input),
     'orders.get': async ({ profileId, id }) => (await this.session(profileId)).getOrder(id),
     'orders.create': async ({ profileId, purchaseType, order }) =>
       (await this.session(profileId)).createOrder(purchaseType, order),

@@ -47,12 +47,32 @@ import {
   type OutboxEntry,
   type Store,
 } from './store/index.ts';
+import { ORDER_STATUSES } from '../common/enums.ts';
+import { ordersCsv } from './orders-csv.ts';
 import { ConnectivityTracker } from './sync/connectivity.ts';
 import { pullCollection, refreshEach } from './sync/puller.ts';
 import { Pusher } from './sync/pusher.ts';
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 type Input<M extends keyof Methods> = z.output<Methods[M]['input']>;
+
+/** The store query behind the Orders list, its chip counts and its export. */
+function orderQuery(input: Input<'orders.list'> | Input<'orders.statusCounts'> | Input<'orders.exportCsv'>) {
+  const created =
+    input.createdFrom || input.createdTo
+      ? { created_at: { ...(input.createdFrom ? { from: input.createdFrom } : {}), ...(input.createdTo ? { to: input.createdTo } : {}) } }
+      : {};
+  return {
+    filter: {
+      ...(input.status?.length ? { status: input.status } : {}),
+      ...(input.type ? { order_type: input.type } : {}),
+      ...(input.customerId !== undefined ? { customer_id: input.customerId } : {}),
+      ...created,
+    },
+    ...(input.search ? { search: input.search } : {}),
+    ...(input.sort ? { sort: { field: input.sort.by, direction: input.sort.dir } } : {}),
+  };
+}
 
 export interface SessionOptions {
   profileId: string;
@@ -210,24 +230,19 @@ export class ProfileSession {
   }
 
   listOrders(input: Input<'orders.list'>) {
-    const created =
-      input.createdFrom || input.createdTo
-        ? { created_at: { ...(input.createdFrom ? { from: input.createdFrom } : {}), ...(input.createdTo ? { to: input.createdTo } : {}) } }
-        : {};
-    const result = this.store.list('orders', {
-      filter: {
-        ...(input.status?.length ? { status: input.status } : {}),
-        ...(input.type ? { order_type: input.type } : {}),
-        ...(input.customerId !== undefined ? { customer_id: input.customerId } : {}),
-        ...created,
-      },
-      ...(input.search ? { search: input.search } : {}),
-      ...(input.sort ? { sort: { field: input.sort.by, direction: input.sort.dir } } : {}),
-      limit: input.limit,
-      offset: input.offset,
-    });
+    const result = this.store.list('orders', { ...orderQuery(input), limit: input.limit, offset: input.offset });
     const names = new Map<number, string | null>();
     return this.page('orders', result.rows.map((row) => this.orderRow(row, names)), result.total);
+  }
+
+  orderStatusCounts(input: Input<'orders.statusCounts'>): { counts: { status: OrderStatus; count: number }[] } {
+    const { sort: _sort, ...query } = orderQuery(input);
+    const counts = this.store.countBy('orders', 'status', query);
+    return { counts: ORDER_STATUSES.map((status) => ({ status, count: counts.get(status) ?? 0 })) };
+  }
+
+  exportOrdersCsv(input: Input<'orders.exportCsv'>): { csv: string; rows: number } {
+    return ordersCsv(this.store, orderQuery(input), input.columns);
   }
 
   async getOrder(id: number): Promise<OrderRow> {

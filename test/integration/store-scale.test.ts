@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../electron/core/store/index.ts';
 import { ORDER_STATUSES } from '../../electron/common/wire.ts';
+import { codeLabel } from '../../electron/common/order-csv.ts';
+import { ordersCsv } from '../../electron/core/orders-csv.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'billpro-scale-'));
 const ORDERS = 100_000;
@@ -102,6 +104,45 @@ describe('100k orders', () => {
     // A prefix search: given77 also matches Given770–Given779.
     expect(store.list('orders', { search: 'given77', limit: 1 }).total).toBe((ORDERS / CUSTOMERS) * 11);
     expect(store.list('orders', { search: 'c77@example.com', limit: 1 }).total).toBe(ORDERS / CUSTOMERS);
+  });
+
+  it('counts orders per status for the status chips, leaving the status filter itself out', () => {
+    const counts = store.countBy('orders', 'status', { filter: { status: 'paused', order_type: 'subscription' } });
+    let total = 0;
+    for (const [status, n] of counts) {
+      const index = ORDER_STATUSES.indexOf(status as (typeof ORDER_STATUSES)[number]);
+      let want = 0;
+      for (let i = 1; i <= ORDERS; i++) if (i % 4 === 0 && i % ORDER_STATUSES.length === index) want++;
+      expect(n, status).toBe(want);
+      total += n;
+    }
+    expect(total).toBe(ORDERS / 4);
+  });
+
+  it('exports all 100k orders as CSV in list order with names, emails and human labels', () => {
+    const started = performance.now();
+    const { csv, rows } = ordersCsv(store, { sort: { field: 'created_at', direction: 'desc' } }, [
+      'invoice_id',
+      'customer_name',
+      'customer_email',
+      'products',
+      'type',
+      'status',
+      'total',
+    ]);
+    const ms = performance.now() - started;
+    const lines = csv.trimEnd().split('\r\n');
+    expect(rows).toBe(ORDERS);
+    expect(lines).toHaveLength(ORDERS + 1);
+    expect(lines[0]).toBe('Invoice ID,Customer name,Customer email,Products,Type,Status,Total');
+    // The newest order: id 100000, customer (100000 % 1000) + 1 = 1, a subscription.
+    expect(lines[1]).toBe(`INV-0100000,Given1 Family1,c1@example.com,Product 1,Subscription,${codeLabel(ORDER_STATUSES[ORDERS % ORDER_STATUSES.length])},0.00`);
+    expect(lines[ORDERS]).toMatch(/^INV-0000001,Given2 Family2,c2@example.com,Product 1,Single payment,/);
+    // Filtered: exactly the rows the list counts.
+    const paused = ordersCsv(store, { filter: { status: 'paused' } }, ['order_id', 'status']);
+    expect(paused.rows).toBe(store.list('orders', { filter: { status: 'paused' }, limit: 1 }).total);
+    expect(new Set(paused.csv.trimEnd().split('\r\n').slice(1).map((l) => l.split(',')[1]))).toEqual(new Set(['Paused']));
+    console.info(`ordersCsv: ${ORDERS} orders in ${Math.round(ms)} ms`);
   });
 
   it('a full re-sync of an unchanged page only marks it seen', () => {

@@ -107,6 +107,21 @@ const DEFAULT_LIMIT = 50;
 const BROAD_SEARCH = 2_000;
 const MAX_LIMIT = 1000;
 
+/** A list query turned into SQL pieces over `t` (see `Cache.#plan`). */
+interface ListPlan {
+  table: string;
+  params: SqlParams;
+  /** `WHERE …` of the filter, or ''. */
+  where: string;
+  /** The full-text condition (without WHERE), or ''. */
+  searchWhere: string;
+  join: string;
+  searchOnly: boolean;
+  sorted: boolean;
+  order: string;
+  orderParams: SqlParams;
+}
+
 export class Cache {
   readonly #db: Connection;
   readonly #now: () => Date;
@@ -214,55 +229,16 @@ export class Cache {
   }
 
   list<C extends Collection>(collection: C, query: ListQuery<C> = {}): ListResult<C> {
-    const table = TABLES[collection];
-    const where = new WhereBuilder();
-    if (query.filter) APPLY_FILTER[collection](where, query.filter);
-
-    const params: SqlParams = { ...where.params };
-    let join = '';
-    let countWhere = where.sql();
-    const searchText = query.search?.trim() ?? '';
-    const match = searchText === '' ? null : toFtsQuery(searchText);
-    if (searchText !== '' && !SEARCHABLE[collection]) {
-      throw new DeskError('BAD_INPUT', `${collection} cannot be searched by text; filter them instead.`);
-    }
-    if (match !== null) {
-      params.q = match;
-      join = `JOIN (SELECT rowid AS rid, rank AS score FROM ${table}_fts WHERE ${table}_fts MATCH :q) s ON s.rid = t.id`;
-      const inSearch = `t.id IN (SELECT rowid FROM ${table}_fts WHERE ${table}_fts MATCH :q)`;
-      countWhere = countWhere === '' ? `WHERE ${inSearch}` : `${countWhere} AND ${inSearch}`;
-    }
-
-    const order = this.#orderBy(collection, query.sort, match !== null);
+    const plan = this.#plan(collection, query);
     const limit = clampLimit(query.limit);
     const offset = Math.max(0, Math.floor(query.offset ?? 0));
-    // A search with no other filter: the full-text index alone answers the count (every indexed
-    // row is a cached row), without visiting the table for each match.
-    const searchOnly = match !== null && where.clauses.length === 0;
-    const total = num(
-      this.#db.get(
-        searchOnly
-          ? `SELECT count(*) AS n FROM ${table}_fts WHERE ${table}_fts MATCH :q`
-          : `SELECT count(*) AS n FROM ${table} t ${countWhere}`,
-        params,
-      ) ?? { n: 0 },
-      'n',
-    );
-    // Ranking thousands of matches of a broad term ("de") costs a bm25 score each, and the order
-    // among them means little: such a search shows the newest matches first, read straight off
-    // the index in id order.
-    const broad = searchOnly && !query.sort && total > BROAD_SEARCH;
-    const found = broad
-      ? this.#db.all(
-          `SELECT ${ROW_SELECT} FROM ${table} t WHERE t.id IN (
-             SELECT rowid FROM ${table}_fts WHERE ${table}_fts MATCH :q ORDER BY rowid DESC LIMIT :limit OFFSET :offset)
-           ORDER BY t.id DESC`,
-          { ...params, limit, offset },
-        )
-      : this.#db.all(
-          `SELECT ${ROW_SELECT} FROM ${table} t ${join} ${where.sql()} ORDER BY ${order} LIMIT :limit OFFSET :offset`,
-          { ...params, ...(order.includes(':tier_') ? tierParams(searchText) : {}), limit, offset },
-        );
+    const total = this.#count(plan);
+    const found = this.#db.all(this.#pageSql(plan, ROW_SELECT, total, 'LIMIT :limit OFFSET :offset'), {
+      ...plan.params,
+      ...plan.orderParams,
+      limit,
+      offset,
+    });
     const rows: CachedRow<C>[] = [];
     const skipped: InvalidRow[] = [];
     for (const row of found) {
@@ -275,6 +251,136 @@ export class Cache {
       }
     }
     return { rows, total, skipped };
+  }
+
+  /**
+   * Every matching id, in the order `list` pages them (for exports: ids are cheap to hold, and
+   * their rows are then read by id in chunks instead of by ever-deeper OFFSETs).
+   */
+  ids<C extends Collection>(collection: C, query: Omit<ListQuery<C>, 'limit' | 'offset'> = {}): number[] {
+    const plan = this.#plan(collection, query);
+    const total = this.#count(plan);
+    return this.#db
+      .all(this.#pageSql(plan, 't.id', total, ''), { ...plan.params, ...plan.orderParams })
+      .map((row) => num(row, 'id'));
+  }
+
+  /**
+   * Chosen SQL expressions over `t` for every matching row, in list order, without parsing each
+   * row's JSON (an export of 100k rows cannot afford a schema check per row; every row was
+   * checked when it was written). `expressions` are the store's own SQL, never user text.
+   */
+  project<C extends Collection>(
+    collection: C,
+    query: Omit<ListQuery<C>, 'limit' | 'offset'>,
+    expressions: readonly string[],
+  ): SqlRow[] {
+    const plan = this.#plan(collection, query);
+    const total = this.#count(plan);
+    const select = ['t.id AS id', ...expressions.map((e, i) => `${e} AS c${i}`)].join(', ');
+    return this.#db.all(this.#pageSql(plan, select, total, ''), { ...plan.params, ...plan.orderParams });
+  }
+
+  /** Rows by id (any order; ids not cached are left out). Invalid rows are reported and skipped. */
+  getMany<C extends Collection>(collection: C, ids: readonly number[]): CachedRow<C>[] {
+    const rows: CachedRow<C>[] = [];
+    for (let start = 0; start < ids.length; start += 500) {
+      const chunk = ids.slice(start, start + 500);
+      const found = this.#db.all(
+        `SELECT ${ROW_SELECT} FROM ${TABLES[collection]} t WHERE t.id IN (SELECT value FROM json_each(:ids))`,
+        { ids: JSON.stringify(chunk) },
+      );
+      for (const row of found) {
+        const read = this.#read(collection, row);
+        if ('issues' in read) this.#onInvalidRow(read);
+        else rows.push(read);
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * How many matching rows hold each value of `field` (e.g. orders per status), with the same
+   * filter and search as `list` — the filter on `field` itself left out, so a chip counts what
+   * choosing it would show.
+   */
+  countBy<C extends Collection>(
+    collection: C,
+    field: string & keyof FilterMap[C],
+    query: Omit<ListQuery<C>, 'limit' | 'offset' | 'sort'> = {},
+  ): Map<string, number> {
+    if (!(COLUMNS[collection] as readonly string[]).includes(field)) {
+      throw new DeskError('BAD_INPUT', `${collection} cannot be counted by "${field}".`);
+    }
+    const filter = query.filter ? { ...query.filter, [field]: undefined } : undefined;
+    const plan = this.#plan(collection, { ...query, ...(filter ? { filter } : {}) });
+    const where = plan.searchWhere === '' ? plan.where : plan.where === '' ? `WHERE ${plan.searchWhere}` : `${plan.where} AND ${plan.searchWhere}`;
+    const counts = new Map<string, number>();
+    for (const row of this.#db.all(`SELECT t.${field} AS value, count(*) AS n FROM ${plan.table} t ${where} GROUP BY t.${field}`, plan.params)) {
+      const value = strOrNull(row, 'value');
+      if (value !== null) counts.set(value, num(row, 'n'));
+    }
+    return counts;
+  }
+
+  #plan<C extends Collection>(collection: C, query: Omit<ListQuery<C>, 'limit' | 'offset'>): ListPlan {
+    const table = TABLES[collection];
+    const where = new WhereBuilder();
+    if (query.filter) APPLY_FILTER[collection](where, query.filter);
+    const params: SqlParams = { ...where.params };
+    const searchText = query.search?.trim() ?? '';
+    if (searchText !== '' && !SEARCHABLE[collection]) {
+      throw new DeskError('BAD_INPUT', `${collection} cannot be searched by text; filter them instead.`);
+    }
+    const match = searchText === '' ? null : toFtsQuery(searchText);
+    if (match !== null) params.q = match;
+    const order = this.#orderBy(collection, query.sort, match !== null);
+    return {
+      table,
+      params,
+      where: where.sql(),
+      searchWhere: match === null ? '' : `t.id IN (SELECT rowid FROM ${table}_fts WHERE ${table}_fts MATCH :q)`,
+      join:
+        match === null
+          ? ''
+          : `JOIN (SELECT rowid AS rid, rank AS score FROM ${table}_fts WHERE ${table}_fts MATCH :q) s ON s.rid = t.id`,
+      // A search with no other filter: the full-text index alone answers the count (every
+      // indexed row is a cached row), without visiting the table for each match.
+      searchOnly: match !== null && where.clauses.length === 0,
+      sorted: query.sort !== undefined,
+      order,
+      orderParams: order.includes(':tier_') ? tierParams(searchText) : {},
+    };
+  }
+
+  #count(plan: ListPlan): number {
+    const { table, where, searchWhere } = plan;
+    const countWhere = searchWhere === '' ? where : where === '' ? `WHERE ${searchWhere}` : `${where} AND ${searchWhere}`;
+    return num(
+      this.#db.get(
+        plan.searchOnly
+          ? `SELECT count(*) AS n FROM ${table}_fts WHERE ${table}_fts MATCH :q`
+          : `SELECT count(*) AS n FROM ${table} t ${countWhere}`,
+        plan.params,
+      ) ?? { n: 0 },
+      'n',
+    );
+  }
+
+  /**
+   * The rows' SELECT in list order, `limit` ('' or `LIMIT … OFFSET …`) applied. Ranking
+   * thousands of matches of a broad term ("de") costs a bm25 score each, and the order among them
+   * means little: such a search shows the newest matches first, read straight off the index in
+   * id order.
+   */
+  #pageSql(plan: ListPlan, select: string, total: number, limit: string): string {
+    const { table } = plan;
+    if (plan.searchOnly && !plan.sorted && total > BROAD_SEARCH) {
+      return `SELECT ${select} FROM ${table} t WHERE t.id IN (
+             SELECT rowid FROM ${table}_fts WHERE ${table}_fts MATCH :q ORDER BY rowid DESC ${limit})
+           ORDER BY t.id DESC`;
+    }
+    return `SELECT ${select} FROM ${table} t ${plan.join} ${plan.where} ORDER BY ${plan.order} ${limit}`;
   }
 
   /** Drops one row (BillPro said it no longer exists). Returns whether a row was there. */

@@ -16,8 +16,8 @@ import {
   type UpsertOptions,
   type UpsertResult,
 } from './cache.ts';
-import type { Collection } from './collections.ts';
-import { openConnection, str, type Connection } from './database.ts';
+import type { Collection, FilterMap } from './collections.ts';
+import { openConnection, str, type Connection, type SqlRow } from './database.ts';
 import { migrate, schemaVersion } from './migrations.ts';
 import {
   Outbox,
@@ -110,6 +110,32 @@ export class Store {
 
   list<C extends Collection>(collection: C, query?: ListQuery<C>): ListResult<C> {
     return this.#cache.list(collection, query);
+  }
+
+  /** Every matching id in list order (see Cache.ids). */
+  ids<C extends Collection>(collection: C, query?: Omit<ListQuery<C>, 'limit' | 'offset'>): number[] {
+    return this.#cache.ids(collection, query);
+  }
+
+  /** Chosen SQL expressions of every matching row in list order (see Cache.project). */
+  project<C extends Collection>(
+    collection: C,
+    query: Omit<ListQuery<C>, 'limit' | 'offset'>,
+    expressions: readonly string[],
+  ): SqlRow[] {
+    return this.#cache.project(collection, query, expressions);
+  }
+
+  getMany<C extends Collection>(collection: C, ids: readonly number[]): CachedRow<C>[] {
+    return this.#cache.getMany(collection, ids);
+  }
+
+  countBy<C extends Collection>(
+    collection: C,
+    field: string & keyof FilterMap[C],
+    query?: Omit<ListQuery<C>, 'limit' | 'offset' | 'sort'>,
+  ): Map<string, number> {
+    return this.#cache.countBy(collection, field, query);
   }
 
   remove(collection: Collection, id: number): boolean {
