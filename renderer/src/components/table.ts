@@ -8,4 +8,6 @@ export interface Column<R> {
   align?: 'start' | 'end';
   /** Show the value as a StatusChip (the value is the raw status, e.g. `soft-declined`). */
   chip?: boolean;
+  /** False for a column search never looks at (its text is not highlighted). */
+  searchable?: boolean;
 }

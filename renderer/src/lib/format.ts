@@ -1,16 +1,24 @@
-/** Display helpers shared by the screens. Amounts stay decimal strings end to end. */
+/**
+ * Display helpers shared by the screens. Amounts stay decimal strings end to end. Dates, numbers
+ * and money follow the operator's locale (the browser's or Electron's language setting): a UK
+ * operator reads 31/10/2026 and £1,234.50, a US one 10/31/2026.
+ */
+
+/** The operator's locale; `undefined` lets Intl use the runtime default. */
+export const LOCALE: string | undefined = typeof navigator !== 'undefined' ? (navigator.languages?.[0] ?? navigator.language) : undefined;
 
 // Building an Intl formatter costs far more than using one, and a table formats every visible
 // cell: formatters are made once per currency and reused.
 const moneyFormats = new Map<string, Intl.NumberFormat | null>();
-const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+const dateFormat = new Intl.DateTimeFormat(LOCALE, { year: 'numeric', month: '2-digit', day: '2-digit' });
+const numberFormat = new Intl.NumberFormat(LOCALE);
 
 function moneyFormat(currency: string | null | undefined): Intl.NumberFormat | null {
   const key = currency ?? '';
   let format = moneyFormats.get(key);
   if (format === undefined) {
     try {
-      format = new Intl.NumberFormat(undefined, { style: currency ? 'currency' : 'decimal', currency: currency ?? undefined, minimumFractionDigits: 2 });
+      format = new Intl.NumberFormat(LOCALE, { style: currency ? 'currency' : 'decimal', currency: currency ?? undefined, minimumFractionDigits: 2 });
     } catch {
       format = null; // not a currency Intl knows
     }
@@ -30,6 +38,11 @@ export function date(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : dateFormat.format(d);
+}
+
+/** A count in the operator's locale: 49,996 (en-GB) or 49.996 (de-DE). */
+export function number(value: number): string {
+  return numberFormat.format(value);
 }
 
 export function humanize(value: string | null | undefined): string {

@@ -29,6 +29,9 @@ function startOfLocalDay(day: string, addDays = 0): string | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
+import { DATE_PRESETS, presetRange, type DatePreset } from './date-presets.ts';
+export { DATE_PRESETS, localDay, presetRange, type DatePreset } from './date-presets.ts';
+
 export class OrderFilters {
   search = $state('');
   statuses = $state<OrderStatus[]>([]);
@@ -38,14 +41,47 @@ export class OrderFilters {
   customer = $state.raw<{ id: number; name: string } | null>(null);
   sort = $state<OrderSortKey>('newest');
 
-  /** How many filters narrow the list (search not counted). */
+  /** How many filters narrow the list, the search text included. */
   get count(): number {
     return (
+      (this.search.trim() ? 1 : 0) +
       (this.statuses.length ? 1 : 0) +
       (this.type ? 1 : 0) +
       (this.createdFrom || this.createdTo ? 1 : 0) +
       (this.customer ? 1 : 0)
     );
+  }
+
+  /** The preset the created dates equal, if any. */
+  get preset(): DatePreset | null {
+    for (const preset of Object.keys(DATE_PRESETS) as DatePreset[]) {
+      const range = presetRange(preset);
+      if (range.from === this.createdFrom && range.to === this.createdTo) return preset;
+    }
+    return null;
+  }
+
+  applyPreset(preset: DatePreset): void {
+    if (this.preset === preset) {
+      this.createdFrom = '';
+      this.createdTo = '';
+      return;
+    }
+    const range = presetRange(preset);
+    this.createdFrom = range.from;
+    this.createdTo = range.to;
+  }
+
+  /** Words for a file name: what the list is narrowed to (`active-subscription-2026-10-01-to-2026-10-31`). */
+  describe(): string {
+    const parts = [
+      ...this.statuses,
+      this.type,
+      this.customer ? `customer-${this.customer.name}` : '',
+      this.createdFrom || this.createdTo ? `${this.createdFrom || 'start'}-to-${this.createdTo || 'now'}` : '',
+      this.search.trim() ? `search-${this.search.trim()}` : '',
+    ].filter(Boolean);
+    return parts.join(' ');
   }
 
   toggleStatus(status: OrderStatus): void {
@@ -54,12 +90,42 @@ export class OrderFilters {
       : ORDER_STATUSES.filter((s) => s === status || this.statuses.includes(s));
   }
 
+  /** Everything back to the whole list: the search text too. */
   clear(): void {
+    this.search = '';
     this.statuses = [];
     this.type = '';
     this.createdFrom = '';
     this.createdTo = '';
     this.customer = null;
+  }
+
+  /** The filters as address parameters (see router.svelte.ts); defaults are left out. */
+  toParams(): Record<string, string> {
+    return {
+      q: this.search,
+      status: this.statuses.join(','),
+      type: this.type,
+      from: this.createdFrom,
+      to: this.createdTo,
+      customer: this.customer ? String(this.customer.id) : '',
+      customerName: this.customer?.name ?? '',
+      sort: this.sort === 'newest' ? '' : this.sort,
+    };
+  }
+
+  /** Takes the filters from address parameters; anything unknown or malformed is ignored. */
+  readParams(params: Readonly<Record<string, string>>): void {
+    const day = (value: string | undefined) => (value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : '');
+    this.search = params.q ?? '';
+    const wanted = (params.status ?? '').split(',');
+    this.statuses = ORDER_STATUSES.filter((s) => wanted.includes(s));
+    this.type = (PURCHASE_TYPES as readonly string[]).includes(params.type ?? '') ? (params.type as PurchaseType) : '';
+    this.createdFrom = day(params.from);
+    this.createdTo = day(params.to);
+    const customer = Number(params.customer);
+    this.customer = params.customer && Number.isInteger(customer) ? { id: customer, name: params.customerName || `#${customer}` } : null;
+    this.sort = params.sort && params.sort in ORDER_SORTS ? (params.sort as OrderSortKey) : 'newest';
   }
 
   /** The `orders.list` input for these filters; the created-to day is included whole. */
