@@ -25,8 +25,8 @@ export interface LiveQueryOptions<T> {
   refreshDelayMs?: number;
   /** Start loading at once (the default); false for a query that waits for its first `load`. */
   eager?: boolean;
-  /** Subscribe to `dataRefreshed`; returns the unsubscribe. */
-  listen: (listener: (event: Refreshed) => void) => () => void;
+  /** Subscribe to `dataRefreshed`; returns the unsubscribe. Without it, it reloads only when asked. */
+  listen?: (listener: (event: Refreshed) => void) => () => void;
 }
 
 export class LiveQuery<T> {
@@ -99,6 +99,16 @@ export class LiveQuery<T> {
     this.value = Object.assign({}, this.value, change);
   }
 
+  /** What was asked no longer applies (the operator changed the question): show nothing, drop what is in flight. */
+  clear(): void {
+    clearTimeout(this.#timer);
+    this.#generation += 1;
+    this.value = null;
+    this.error = null;
+    this.loading = false;
+    this.settled = false;
+  }
+
   /** The profile changed under a view that outlives it: forget the old answer, load the new. */
   follow(profileId: string): void {
     if (profileId === this.#profileId) return;
@@ -113,7 +123,7 @@ export class LiveQuery<T> {
   /** Listen for fresher data; returns the unsubscribe. */
   connect(): () => void {
     this.#stop?.();
-    const unsubscribe = this.#options.listen((event) => this.#refreshed(event));
+    const unsubscribe = this.#options.listen?.((event) => this.#refreshed(event)) ?? (() => {});
     this.#stop = () => {
       unsubscribe();
       clearTimeout(this.#timer);
