@@ -229,11 +229,11 @@ function variantStore(dir: string, variant: StoreVariant): Store {
 }
 
 function writePages(store: Store, pages: readonly unknown[][]): number {
-  const run = store.recordSync({ collection: 'orders', full: true });
+  const run = store.syncLog.recordSync({ collection: 'orders', full: true });
   const started = performance.now();
   for (const [i, items] of pages.entries()) {
-    store.upsertMany('orders', items, { run });
-    store.saveSyncProgress('orders', { nextPage: i + 2 });
+    store.cache.upsertMany('orders', items, { run });
+    store.cache.saveSyncProgress('orders', { nextPage: i + 2 });
   }
   return performance.now() - started;
 }

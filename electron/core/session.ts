@@ -173,7 +173,7 @@ export class ProfileSession {
   // ---------------------------------------------------------------- reads
 
   listProducts(input: Input<'products.list'>) {
-    const result = this.store.list('products', {
+    const result = this.store.cache.list('products', {
       filter: {
         ...(input.type ? { product_type: input.type } : {}),
         ...(input.status ? { product_status: input.status } : {}),
@@ -196,7 +196,7 @@ export class ProfileSession {
   }
 
   listCustomers(input: Input<'customers.list'>) {
-    const result = this.store.list('customers', {
+    const result = this.store.cache.list('customers', {
       ...(input.search ? { search: input.search } : {}),
       ...(input.sort ? { sort: { field: input.sort.by, direction: input.sort.dir } } : {}),
       limit: input.limit,
@@ -214,7 +214,7 @@ export class ProfileSession {
       input.createdFrom || input.createdTo
         ? { created_at: { ...(input.createdFrom ? { from: input.createdFrom } : {}), ...(input.createdTo ? { to: input.createdTo } : {}) } }
         : {};
-    const result = this.store.list('orders', {
+    const result = this.store.cache.list('orders', {
       filter: {
         ...(input.status?.length ? { status: input.status } : {}),
         ...(input.type ? { order_type: input.type } : {}),
@@ -235,19 +235,19 @@ export class ProfileSession {
   }
 
   listScheduledPayments(orderId: number): { rows: ScheduledPaymentRow[]; syncedAt: string | null } {
-    const order = this.store.get('orders', orderId);
+    const order = this.store.cache.get('orders', orderId);
     const realId = order?.id ?? orderId;
-    const result = this.store.list('scheduledPayments', { filter: { order_id: realId }, limit: 1000 });
+    const result = this.store.cache.list('scheduledPayments', { filter: { order_id: realId }, limit: 1000 });
     if (realId > 0) {
       this.refreshInBackground(`payments:${realId}`, async () => {
         const payments = await this.client.listScheduledPayments(realId);
-        const written = this.store.upsertMany('scheduledPayments', payments);
+        const written = this.store.cache.upsertMany('scheduledPayments', payments);
         return written.written > 0 ? ['scheduledPayments'] : [];
       });
     }
     return {
       rows: result.rows.map(paymentRow),
-      syncedAt: this.store.syncState('scheduledPayments').syncedAt,
+      syncedAt: this.store.cache.syncState('scheduledPayments').syncedAt,
     };
   }
 
@@ -257,12 +257,12 @@ export class ProfileSession {
     id: number,
     fetch: () => Promise<unknown>,
   ): Promise<CachedRow<C>> {
-    const cached = this.store.get(collection, id);
+    const cached = this.store.cache.get(collection, id);
     if (cached) {
       if (cached.id > 0) {
         this.refreshInBackground(`${collection}:${cached.id}`, async () => {
           const fresh = await fetch();
-          return this.store.upsertMany(collection, [fresh]).written > 0 ? [collection] : [];
+          return this.store.cache.upsertMany(collection, [fresh]).written > 0 ? [collection] : [];
         });
       }
       return cached;
@@ -271,7 +271,7 @@ export class ProfileSession {
     try {
       const fresh = await fetch();
       this.connectivity.report(null);
-      this.store.upsertMany(collection, [fresh]);
+      this.store.cache.upsertMany(collection, [fresh]);
     } catch (error) {
       this.connectivity.report(error);
       if (isDeskError(error) && error.code !== 'NOT_FOUND') {
@@ -281,7 +281,7 @@ export class ProfileSession {
       }
       throw error;
     }
-    const row = this.store.get(collection, id);
+    const row = this.store.cache.get(collection, id);
     if (!row) throw new DeskError('NOT_FOUND', 'BillPro has no such record.');
     return row;
   }
@@ -302,20 +302,20 @@ export class ProfileSession {
   private orderRow(row: CachedRow<'orders'>, names = new Map<number, string | null>()): OrderRow {
     const customerId = row.entity.customer_id;
     if (!names.has(customerId)) {
-      const customer = this.store.get('customers', customerId)?.entity;
+      const customer = this.store.cache.get('customers', customerId)?.entity;
       names.set(customerId, customer ? `${customer.first_name} ${customer.last_name}`.trim() || customer.email : null);
     }
     return { ...row.entity, id: row.id, customer_name: names.get(customerId) ?? null, pending: row.pending, localOnly: row.local };
   }
 
   private page<R>(collection: Collection, rows: R[], total: number) {
-    return { rows, total, syncedAt: this.store.syncState(collection).syncedAt };
+    return { rows, total, syncedAt: this.store.cache.syncState(collection).syncedAt };
   }
 
   // ---------------------------------------------------------------- writes
 
   async createCustomer(input: CustomerInput): Promise<CustomerRow> {
-    const tempId = this.store.newTempId();
+    const tempId = this.store.cache.newTempId();
     const now = new Date().toISOString();
     const entity: Customer = {
       id: tempId,
@@ -325,7 +325,7 @@ export class ProfileSession {
       updated_at: now,
     };
     const row = await this.mutate({ kind: 'customer.create', payload: input, targetId: tempId }, (tx) => {
-      tx.upsertMany('customers', [entity], { force: true });
+      tx.cache.upsertMany('customers', [entity], { force: true });
     });
     return customerRow(row as CachedRow<'customers'>);
   }
@@ -338,7 +338,7 @@ export class ProfileSession {
       updated_at: new Date().toISOString(),
     };
     const row = await this.mutate({ kind: 'customer.update', payload: input, targetId: current.id }, (tx) => {
-      tx.upsertMany('customers', [entity], { force: true });
+      tx.cache.upsertMany('customers', [entity], { force: true });
     });
     return customerRow(row as CachedRow<'customers'>);
   }
@@ -351,7 +351,7 @@ export class ProfileSession {
       });
     }
     const lines = order.order_products.map((line) => {
-      const product = this.store.get('products', line.product_id);
+      const product = this.store.cache.get('products', line.product_id);
       if (!product) throw new DeskError('NOT_FOUND', `Product ${line.product_id} is not in this device's copy.`);
       if (product.entity.product_type !== purchaseType) {
         throw new DeskError('VALIDATION', `Product ${product.entity.name ?? product.entity.product_id} cannot be sold as ${purchaseType}.`, {
@@ -361,7 +361,7 @@ export class ProfileSession {
       return { line, product: product.entity };
     });
     const body: OrderInput = { ...order, customer_id: customer.id, invoice_id: order.invoice_id?.trim() || newInvoiceId() };
-    const tempId = this.store.newTempId();
+    const tempId = this.store.cache.newTempId();
     const now = new Date().toISOString();
     const cents = (v: string | undefined | null) => Math.round(Number(v ?? 0) * 100);
     let subtotal = 0;
@@ -406,7 +406,7 @@ export class ProfileSession {
     const row = await this.mutate(
       { kind: 'order.create', payload: { order_type: purchaseType, order: body }, targetId: tempId },
       (tx) => {
-        tx.upsertMany('orders', [entity], { force: true });
+        tx.cache.upsertMany('orders', [entity], { force: true });
       },
     );
     return this.orderRow(row as CachedRow<'orders'>);
@@ -433,7 +433,7 @@ export class ProfileSession {
     const kind = `order.${action}` as const;
     const entity: Order = { ...order, status, updated_at: new Date().toISOString() };
     const row = await this.mutate({ kind, payload: {}, targetId: current.id }, (tx) => {
-      if (action !== 'renewCheckout') tx.upsertMany('orders', [entity], { force: true });
+      if (action !== 'renewCheckout') tx.cache.upsertMany('orders', [entity], { force: true });
     });
     return this.orderRow(row as CachedRow<'orders'>);
   }
@@ -448,7 +448,7 @@ export class ProfileSession {
     }
     const entity = { ...current.entity, ...update, updated_at: new Date().toISOString() };
     const row = await this.mutate({ kind: 'scheduledPayment.update', payload: update, targetId: current.id }, (tx) => {
-      tx.upsertMany('scheduledPayments', [entity], { force: true });
+      tx.cache.upsertMany('scheduledPayments', [entity], { force: true });
     });
     return paymentRow(row as CachedRow<'scheduledPayments'>);
   }
@@ -458,17 +458,17 @@ export class ProfileSession {
    * answer the row as it stands. A refusal from BillPro while the person waits goes back to them.
    */
   private async mutate(entry: NewOutboxEntry, optimistic: (tx: Store) => void): Promise<CachedRow<Collection>> {
-    const queued = this.store.enqueue(entry, () => optimistic(this.store));
+    const queued = this.store.outbox.enqueue(entry, () => optimistic(this.store));
     const collection = queued.targetCollection;
     this.emitOutbox();
     this.emitData([collection]);
     if (this.connectivity.online) {
       void this.pusher.kick();
       await this.pusher.settled(queued.seq, this.options.tuning.requestTimeoutMs ?? 15_000);
-      const after = this.store.outboxEntry(queued.seq);
+      const after = this.store.outbox.get(queued.seq);
       if (after && (after.state === 'failed' || after.state === 'conflict') && after.lastError) {
         // The person is right here: their form shows BillPro's answer; nothing is left queued.
-        this.store.discard(queued.seq);
+        this.store.outbox.discard(queued.seq);
         this.refreshStale();
         this.emitOutbox();
         this.emitData([collection]);
@@ -476,20 +476,20 @@ export class ProfileSession {
         throw new DeskError(code, message, fields ? { fields } : {});
       }
     }
-    const row = this.store.get(collection, queued.targetId);
+    const row = this.store.cache.get(collection, queued.targetId);
     if (!row) throw new DeskError('NOT_FOUND', 'The changed record is no longer in the cache.');
     return row;
   }
 
   private requireRow<C extends Collection>(collection: C, id: number): CachedRow<C> {
-    const row = this.store.get(collection, id);
+    const row = this.store.cache.get(collection, id);
     if (!row) throw new DeskError('NOT_FOUND', "That record is not in this device's copy. Sync, then try again.");
     return row;
   }
 
   /** Rows whose optimistic change was given up: fetch BillPro's version over them. */
   private refreshStale(): void {
-    for (const { collection, id } of this.store.listStale()) {
+    for (const { collection, id } of this.store.cache.listStale()) {
       const fetchers: Partial<Record<Collection, () => Promise<unknown>>> = {
         customers: () => this.client.getCustomer(id),
         orders: () => this.client.getOrder(id),
@@ -498,7 +498,7 @@ export class ProfileSession {
       const fetch = fetchers[collection];
       if (!fetch) continue;
       this.refreshInBackground(`${collection}:${id}`, async () => {
-        this.store.upsertMany(collection, [await fetch()], { force: true });
+        this.store.cache.upsertMany(collection, [await fetch()], { force: true });
         return [collection];
       });
     }
@@ -511,9 +511,9 @@ export class ProfileSession {
   // ---------------------------------------------------------------- outbox and sync
 
   status(): SyncStatus {
-    const counts = this.store.outboxCounts();
+    const counts = this.store.outbox.counts();
     const synced = (['products', 'customers', 'orders'] as const)
-      .map((c) => this.store.syncState(c).syncedAt)
+      .map((c) => this.store.cache.syncState(c).syncedAt)
       .filter((s): s is string => s !== null)
       .sort();
     return {
@@ -527,19 +527,19 @@ export class ProfileSession {
   }
 
   listOutbox(input: Input<'outbox.list'>): { entries: OutboxEntrySummary[] } {
-    const entries = this.store.listOutbox({ ...(input.states ? { states: input.states } : {}), limit: input.limit });
+    const entries = this.store.outbox.list({ ...(input.states ? { states: input.states } : {}), limit: input.limit });
     return { entries: entries.map(summarize) };
   }
 
   retryOutbox(seq: number, payload: unknown): OutboxEntrySummary {
-    const entry = this.store.retry(seq, payload === undefined ? {} : { payload });
+    const entry = this.store.outbox.retry(seq, payload === undefined ? {} : { payload });
     this.emitOutbox();
     void this.pusher.kick();
     return summarize(entry);
   }
 
   discardOutbox(seq: number): OutboxEntrySummary {
-    const entry = this.store.discard(seq);
+    const entry = this.store.outbox.discard(seq);
     this.refreshStale();
     this.emitOutbox();
     this.emitData([entry.targetCollection]);
@@ -548,7 +548,7 @@ export class ProfileSession {
 
   syncHistory(limit: number) {
     return {
-      entries: this.store.listSyncHistory(limit).map((h) => ({
+      entries: this.store.syncLog.listSyncHistory(limit).map((h) => ({
         id: h.id,
         collection: h.collection,
         full: h.full,
@@ -646,15 +646,15 @@ export class ProfileSession {
       concurrency,
       signal,
       (id) => this.client.getOrder(id, { signal }),
-      (_, order) => this.store.upsertMany('orders', [order]),
+      (_, order) => this.store.cache.upsertMany('orders', [order]),
       () => undefined,
     );
-    this.store.markSynced('orders', new Date().toISOString());
+    this.store.cache.markSynced('orders', new Date().toISOString());
   }
 
   private async pullScheduledPayments(signal: AbortSignal, concurrency: number, onProgress: (done: number) => void) {
     const ids = this.idsOf('orders', { status: LIVE }, PAYMENT_SYNC_ORDERS);
-    const run = this.store.recordSync({ collection: 'scheduledPayments', full: false });
+    const run = this.store.syncLog.recordSync({ collection: 'scheduledPayments', full: false });
     let orders = 0;
     let rows = 0;
     try {
@@ -666,14 +666,14 @@ export class ProfileSession {
         (_, payments) => {
           orders += 1;
           rows += payments.length;
-          if (payments.length) this.store.upsertMany('scheduledPayments', payments);
+          if (payments.length) this.store.cache.upsertMany('scheduledPayments', payments);
         },
         onProgress,
       );
-      this.store.markSynced('scheduledPayments', new Date().toISOString());
-      this.store.finishSync(run, { pages: orders, rows });
+      this.store.cache.markSynced('scheduledPayments', new Date().toISOString());
+      this.store.syncLog.finishSync(run, { pages: orders, rows });
     } catch (error) {
-      this.store.finishSync(run, {
+      this.store.syncLog.finishSync(run, {
         pages: orders,
         rows,
         error: isDeskError(error) ? error : new DeskError('NETWORK', 'The sync of scheduled payments stopped.'),
@@ -685,7 +685,7 @@ export class ProfileSession {
   private idsOf(collection: 'orders', filter: { status: OrderStatus[] }, max: number): number[] {
     const ids: number[] = [];
     for (let offset = 0; ids.length < max; offset += 1000) {
-      const page = this.store.list(collection, { filter, limit: 1000, offset });
+      const page = this.store.cache.list(collection, { filter, limit: 1000, offset });
       for (const row of page.rows) if (row.id > 0 && ids.length < max) ids.push(row.id);
       if (page.rows.length < 1000) break;
     }
@@ -697,7 +697,7 @@ export class ProfileSession {
   private emit: Emit = (event, payload) => this.options.emit(event, payload);
 
   private emitOutbox(): void {
-    const counts = this.store.outboxCounts();
+    const counts = this.store.outbox.counts();
     this.emit('outboxChanged', {
       profileId: this.options.profileId,
       pending: counts.waiting,
