@@ -3,6 +3,7 @@
  * reload while the operator acts; when the reload asked before the action answers after it, the
  * screen keeps showing what the action did. The slow answer is BillPro Desk's real answer,
  * fetched at once from the web host and handed to the page only later (Playwright holds it).
+ * And a screen that is closed stops listening: fresher data no longer makes it ask again.
  */
 import { expect, test, type Locator, type Page, type Route } from '@playwright/test';
 import { connectSandbox, useDesk } from './support/desk.ts';
@@ -161,4 +162,36 @@ test('a reload of the scheduled payments asked before a later skip does not undo
   expect(await secondRow.stop(), 'the second payment showed as scheduled again').toBe(false);
   await expect(rows.nth(1).getByText('Skipped', { exact: true })).toBeVisible();
   await expect(rows.nth(2).getByText('Skipped', { exact: true })).toBeVisible();
+});
+
+test('a closed order detail stops reloading when fresher orders land', async ({ page }) => {
+  const [first, second] = [await instalmentOrder(false), await instalmentOrder(false)];
+  await openOrder(page, first);
+  const header = page.locator('header.head');
+  await expect(header.getByText('Pending', { exact: true })).toBeVisible({ timeout: 15_000 });
+  const syncNow = page.getByRole('button', { name: 'Sync now' });
+
+  // While it is open, a sync that brings a changed order reloads it.
+  await sandboxCall(desk.sandbox, `/orders/${first}/pay`, { method: 'POST', body: { outcome: 'approve' }, control: true });
+  const reloaded = page.waitForRequest((r) => r.url().endsWith('/rpc/orders.get'));
+  await expect(syncNow).toBeEnabled();
+  await syncNow.click();
+  await reloaded;
+  await expect(header.getByText('Active', { exact: true })).toBeVisible();
+
+  // Closed (back to the list), it asks for nothing more; the list, still open, does reload.
+  await page.getByRole('link', { name: '← All orders' }).click();
+  await expect(page.getByRole('grid', { name: 'Orders' })).toBeVisible();
+  const detailReloads: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/rpc/orders.get')) detailReloads.push(r.url());
+  });
+  await sandboxCall(desk.sandbox, `/orders/${second}/pay`, { method: 'POST', body: { outcome: 'approve' }, control: true });
+  const listReloaded = page.waitForRequest((r) => r.url().endsWith('/rpc/orders.list'));
+  await expect(syncNow).toBeEnabled();
+  await syncNow.click();
+  await listReloaded;
+  await expect(syncNow).toBeEnabled();
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+  expect(detailReloads).toEqual([]);
 });
