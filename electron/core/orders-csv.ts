@@ -80,7 +80,7 @@ export function ordersCsv(
   const products = new Map<number, string | null>();
   const productName = (id: number): string | null => {
     if (!products.has(id)) {
-      const p = store.get('products', id)?.entity;
+      const p = store.cache.get('products', id)?.entity;
       products.set(id, p ? (p.name ?? p.product_id) : null);
     }
     return products.get(id) ?? null;
@@ -97,7 +97,7 @@ export function ordersCsv(
     ...(paths.length ? [`json_extract(t.json, ${[...paths, ...(paths.length === 1 ? ['$.id'] : [])].map((p) => `'$.${p.replace(/^\$\./, '')}'`).join(', ')})`] : []),
     ...(wantsCustomer ? [CUSTOMER_SQL] : []),
   ];
-  const found: SqlRow[] = store.project('orders', query, expressions);
+  const found: SqlRow[] = store.cache.project('orders', query, expressions);
   const jsonAt = sqlColumns.length;
   const customerAt = jsonAt + (paths.length ? 1 : 0);
 

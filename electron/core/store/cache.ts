@@ -254,18 +254,6 @@ export class Cache {
   }
 
   /**
-   * Every matching id, in the order `list` pages them (for exports: ids are cheap to hold, and
-   * their rows are then read by id in chunks instead of by ever-deeper OFFSETs).
-   */
-  ids<C extends Collection>(collection: C, query: Omit<ListQuery<C>, 'limit' | 'offset'> = {}): number[] {
-    const plan = this.#plan(collection, query);
-    const total = this.#count(plan);
-    return this.#db
-      .all(this.#pageSql(plan, 't.id', total, ''), { ...plan.params, ...plan.orderParams })
-      .map((row) => num(row, 'id'));
-  }
-
-  /**
    * Chosen SQL expressions over `t` for every matching row, in list order, without parsing each
    * row's JSON (an export of 100k rows cannot afford a schema check per row; every row was
    * checked when it was written). `expressions` are the store's own SQL, never user text.
@@ -279,24 +267,6 @@ export class Cache {
     const total = this.#count(plan);
     const select = ['t.id AS id', ...expressions.map((e, i) => `${e} AS c${i}`)].join(', ');
     return this.#db.all(this.#pageSql(plan, select, total, ''), { ...plan.params, ...plan.orderParams });
-  }
-
-  /** Rows by id (any order; ids not cached are left out). Invalid rows are reported and skipped. */
-  getMany<C extends Collection>(collection: C, ids: readonly number[]): CachedRow<C>[] {
-    const rows: CachedRow<C>[] = [];
-    for (let start = 0; start < ids.length; start += 500) {
-      const chunk = ids.slice(start, start + 500);
-      const found = this.#db.all(
-        `SELECT ${ROW_SELECT} FROM ${TABLES[collection]} t WHERE t.id IN (SELECT value FROM json_each(:ids))`,
-        { ids: JSON.stringify(chunk) },
-      );
-      for (const row of found) {
-        const read = this.#read(collection, row);
-        if ('issues' in read) this.#onInvalidRow(read);
-        else rows.push(read);
-      }
-    }
-    return rows;
   }
 
   /**

@@ -5,7 +5,8 @@
  */
 
 /** The operator's locale; `undefined` lets Intl use the runtime default. */
-export const LOCALE: string | undefined = typeof navigator !== 'undefined' ? (navigator.languages?.[0] ?? navigator.language) : undefined;
+const runtime = (globalThis as { navigator?: { languages?: readonly string[]; language?: string } }).navigator;
+export const LOCALE: string | undefined = runtime?.languages?.[0] ?? runtime?.language;
 
 // Building an Intl formatter costs far more than using one, and a table formats every visible
 // cell: formatters are made once per currency and reused.
