@@ -170,6 +170,7 @@ test('items 4 and 5: Back returns to the same row, focus follows every move, key
   await expect(page).toHaveURL(/#\/orders\?/);
   await expect(grid.locator(`[role="row"][aria-rowindex="${rowIndex}"]`)).toHaveAttribute('aria-selected', 'true');
   await expectFocused(grid);
+  // Enter at once, even before the row's page has landed again: it opens when it does.
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/#\/orders\/\d+$/);
   await expectFocused(page.getByRole('heading', { level: 1 }));
