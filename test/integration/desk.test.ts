@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope, MethodInput, MethodName, MethodOutput, Result } from '../../electron/common/contract.ts';
 import { Desk } from '../../electron/core/desk.ts';
 import { KeytarSecretStore, SECRET_SERVICE, tokenAccount } from '../../electron/core/secrets.ts';
+import { SandboxLauncher } from '../../electron/sandbox/launcher.ts';
 import { startSandbox, type RunningSandbox } from '../../electron/sandbox/server.ts';
 
 let sandbox: RunningSandbox;
@@ -28,6 +29,7 @@ async function open(): Promise<Desk> {
     version: 'test',
     platform: process.platform,
     tuning: { requestTimeoutMs: 5_000, probeIntervalMs: 200 },
+    launchers: { sandbox: new SandboxLauncher() },
   });
   opened.onEvent((e) => events.push(e));
   return opened;
