@@ -24,6 +24,7 @@ import {
 } from '../common/contract.ts';
 import { BillProClient, type BillProConnection } from './billpro/index.ts';
 import { DeskError, isDeskError } from '../common/errors.ts';
+import { fieldErrorsOf } from '../common/issues.ts';
 import { ProfileRegistry, type StoredProfile } from './profiles.ts';
 import { cacheKeyAccount, tokenAccount, type SecretStore } from './secrets.ts';
 import { ProfileSession, type SessionTuning } from './session.ts';
@@ -81,11 +82,7 @@ export class Desk {
     if (!spec) return failure(new DeskError('BAD_INPUT', `Unknown Desk method ${String(name)}.`));
     const parsed = spec.input.safeParse(input ?? {});
     if (!parsed.success) {
-      const fields: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues) {
-        const key = issue.path.join('.') || '_';
-        (fields[key] ??= []).push(issue.message);
-      }
+      const fields = fieldErrorsOf(parsed.error.issues);
       return failure(new DeskError('BAD_INPUT', 'Some values are missing or not valid.', { fields }));
     }
     try {

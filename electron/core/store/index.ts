@@ -5,6 +5,7 @@ export { openStore, Store, type StoreOptions, type TempIdRewrite } from './store
 export { StoreOpenError, type StoreOpenFailure } from './database.ts';
 export {
   COLLECTIONS,
+  TABLES,
   SORT_FIELDS,
   toCents,
   type Collection,

@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeskError, type ErrorCode, type FieldErrors } from '../../common/errors.ts';
+import { fieldErrorsOf } from '../../common/issues.ts';
 import type { Collection } from './collections.ts';
 import { describeIssues, type Cache } from './cache.ts';
 import { num, numOrNull, str, strOrNull, type Connection, type SqlRow } from './database.ts';
@@ -500,11 +501,7 @@ function parsePayload<K extends OutboxKind>(kind: K, payload: unknown): OutboxPa
   if (!isOutboxKind(kind)) throw new DeskError('BAD_INPUT', `Unknown kind of change: ${String(kind)}.`);
   const result = CHANGES[kind].payload.safeParse(payload);
   if (!result.success) {
-    const fields: FieldErrors = {};
-    for (const issue of result.error.issues) {
-      const key = issue.path.length ? issue.path.map(String).join('.') : 'base';
-      (fields[key] ??= []).push(issue.message);
-    }
+    const fields = fieldErrorsOf(result.error.issues);
     throw new DeskError(
       'BAD_INPUT',
       `This ${kind} change is not valid: ${describeIssues(result.error.issues)}`,
