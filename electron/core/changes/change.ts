@@ -59,6 +59,15 @@ export interface ChangeKind<S extends z.ZodType, P = z.output<S>> {
   landedCollections: readonly Collection[];
 }
 
+/** The first item on any page that passes `test`, walking BillPro's pages in order; null: none. */
+export async function findInPages<T>(pages: AsyncIterable<{ items: readonly T[] }>, test: (item: T) => boolean): Promise<T | null> {
+  for await (const page of pages) {
+    const hit = page.items.find(test);
+    if (hit) return hit;
+  }
+  return null;
+}
+
 // ---------------------------------------------------------------- editable fields
 
 type Segment = string | number;

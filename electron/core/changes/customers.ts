@@ -6,7 +6,7 @@ import type { EditableField } from '../../common/contract.ts';
 import { CustomerInput, type Customer, type CustomerAddress } from '../../common/wire.ts';
 import type { BillProClient } from '../billpro/client.ts';
 import type { Cache } from '../store/cache.ts';
-import { REQUIRED_FIELDS, editableField, leafPaths, type ChangeKind } from './change.ts';
+import { REQUIRED_FIELDS, editableField, findInPages, leafPaths, type ChangeKind } from './change.ts';
 import { requireRow } from './rows.ts';
 
 const BASICS = ['first_name', 'last_name', 'email', 'phone', 'date_of_birth'];
@@ -23,13 +23,9 @@ function emailKey(payload: CustomerInput): string {
   return payload.email.trim().toLowerCase();
 }
 
-async function findByEmail(client: BillProClient, email: string): Promise<Customer | null> {
+function findByEmail(client: BillProClient, email: string): Promise<Customer | null> {
   const wanted = email.trim().toLowerCase();
-  for await (const page of client.listCustomersPages()) {
-    const hit = page.items.find((c) => c.email.trim().toLowerCase() === wanted);
-    if (hit) return hit;
-  }
-  return null;
+  return findInPages(client.listCustomersPages(), (c) => c.email.trim().toLowerCase() === wanted);
 }
 
 export const customerCreate: ChangeKind<typeof CustomerInput> = {

@@ -11,7 +11,7 @@ import { OrderInput, PurchaseType, type Order, type OrderStatus } from '../../co
 import { isListOrdersUnsupported, type BillProClient } from '../billpro/client.ts';
 import type { Cache } from '../store/cache.ts';
 import { CachedId } from '../store/collections.ts';
-import { editableField, readPath, type ChangeKind } from './change.ts';
+import { editableField, findInPages, readPath, type ChangeKind } from './change.ts';
 import { requireRow } from './rows.ts';
 
 /** Waiting for a first payment: cancelling cancels. */
@@ -43,14 +43,6 @@ function nameOf(cache: Cache, id: number): string {
   return orderNameInSentence({ id, invoice_id: cache.get('orders', id)?.entity.invoice_id ?? null });
 }
 
-async function findByInvoice(client: BillProClient, invoice: string): Promise<Order | null> {
-  for await (const page of client.listOrdersPages()) {
-    const hit = page.items.find((o) => o.invoice_id === invoice);
-    if (hit) return hit;
-  }
-  return null;
-}
-
 export const orderCreate: ChangeKind<typeof OrderCreatePayload> = {
   payload: OrderCreatePayload,
   collection: 'orders',
@@ -78,7 +70,7 @@ export const orderCreate: ChangeKind<typeof OrderCreatePayload> = {
     const invoice = naturalKey ?? payload.order.invoice_id ?? null;
     if (!invoice) return { landed: null };
     try {
-      return { landed: await findByInvoice(client, invoice) };
+      return { landed: await findInPages(client.listOrdersPages(), (o) => o.invoice_id === invoice) };
     } catch (error) {
       if (!isListOrdersUnsupported(error)) throw error;
       return {

@@ -1,6 +1,7 @@
 /**
  * What Activity does with queued changes: list them, retry one (optionally with an edited
- * payload), discard one (its optimistic row is refreshed from BillPro).
+ * payload), discard one (its optimistic row is refreshed from BillPro). Changes that reached
+ * BillPro or were discarded are forgotten after `outboxKeepDays`: at profile open and daily.
  */
 import type { z } from 'zod';
 import type { Methods, OutboxEntrySummary } from '../../common/contract.ts';
@@ -11,11 +12,35 @@ import { refreshStale, type SessionContext } from './context.ts';
 
 type Input<M extends keyof Methods> = z.output<Methods[M]['input']>;
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+const KEEP_FINISHED_DAYS = 30;
+
 export class SessionOutbox {
+  private pruneTimer: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly ctx: SessionContext,
     private readonly pusher: Pusher,
   ) {}
+
+  /** Prunes now, then once a day while the profile is open. */
+  startPruning(): void {
+    this.prune();
+    this.pruneTimer = setInterval(() => this.prune(), DAY_MS);
+    this.pruneTimer.unref();
+  }
+
+  /** Forgets done and discarded entries older than the keep period; returns how many went. */
+  prune(now = new Date()): number {
+    const days = this.ctx.tuning.outboxKeepDays ?? KEEP_FINISHED_DAYS;
+    const removed = this.ctx.store.outbox.prune(new Date(now.getTime() - days * DAY_MS).toISOString());
+    if (removed > 0) this.ctx.events.outbox();
+    return removed;
+  }
+
+  close(): void {
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+  }
 
   list(input: Input<'outbox.list'>): { entries: OutboxEntrySummary[] } {
     const entries = this.ctx.store.outbox.list({ ...(input.states ? { states: input.states } : {}), limit: input.limit });
