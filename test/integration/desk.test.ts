@@ -98,6 +98,11 @@ describe('Desk over the contract', () => {
     expect(orders.rows.every((o) => o.status === 'active')).toBe(true);
     const status = await ok('sync.status', { profileId: sandboxProfile });
     expect(status.connectivity).toBe('online');
+    // Sync history names collections as every event does (one vocabulary: scheduled_payments).
+    const history = await ok('sync.history', { profileId: sandboxProfile, limit: 50 });
+    expect(new Set(history.entries.map((h) => h.collection))).toEqual(
+      new Set(['products', 'customers', 'orders', 'scheduled_payments']),
+    );
   });
 
   it('explains each connection failure when adding a profile', async () => {

@@ -9,7 +9,7 @@ import type { OrderStatus } from '../../common/wire.ts';
 import { DeskError, isDeskError } from '../../common/errors.ts';
 import { isListOrdersUnsupported } from '../billpro/client.ts';
 import { LIVE, PRELIMINARY } from '../changes/index.ts';
-import type { Collection } from '../store/index.ts';
+import { TABLES, type Collection } from '../store/index.ts';
 import { pullCollection, refreshEach } from '../sync/puller.ts';
 import type { Pusher } from '../sync/pusher.ts';
 import type { SessionContext } from './context.ts';
@@ -74,7 +74,8 @@ export class SessionSync {
     return {
       entries: this.ctx.store.syncLog.listSyncHistory(limit).map((h) => ({
         id: h.id,
-        collection: h.collection,
+        // The contract's name (as in events), not the store's key.
+        collection: TABLES[h.collection],
         full: h.full,
         startedAt: h.startedAt,
         finishedAt: h.finishedAt,
