@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { Desk } from '../../electron/core/desk.ts';
 import { KeytarSecretStore, cacheKeyAccount } from '../../electron/core/secrets.ts';
 import { openStore } from '../../electron/core/store/index.ts';
@@ -36,8 +36,21 @@ const open = () =>
     mode: 'web',
     version: 'test',
     platform: process.platform,
-    tuning: { requestTimeoutMs: 5_000, syncIntervalMs: 60_000, outboxKeepDays: 30 },
+    // The periodic pull stays out of the way of the simulated day below.
+    tuning: { requestTimeoutMs: 5_000, syncIntervalMs: 3 * DAY, outboxKeepDays: 30 },
   });
+
+/** Writes outbox entries into a profile's cache file as if it were `daysAgo` days ago. */
+async function writeAt(profileId: string, daysAgo: number, write: (store: ReturnType<typeof openStore>) => void): Promise<void> {
+  const file = path.join(dataDir, 'profiles', profileId, 'cache.db');
+  const key = (await secrets.get(cacheKeyAccount(profileId)))!;
+  const store = openStore({ file, encryptionKey: key, now: () => new Date(Date.now() - daysAgo * DAY) });
+  try {
+    write(store);
+  } finally {
+    store.close();
+  }
+}
 
 it('forgets done and discarded changes older than 30 days when the profile opens, and keeps the rest', async () => {
   let desk = await open();
@@ -51,19 +64,9 @@ it('forgets done and discarded changes older than 30 days when the profile opens
   await desk.close();
 
   // Entries written at their own times: 40 days ago and 2 days ago.
-  const file = path.join(dataDir, 'profiles', profileId, 'cache.db');
-  const key = (await secrets.get(cacheKeyAccount(profileId)))!;
-  const writeAt = (daysAgo: number, write: (store: ReturnType<typeof openStore>) => void) => {
-    const store = openStore({ file, encryptionKey: key, now: () => new Date(Date.now() - daysAgo * DAY) });
-    try {
-      write(store);
-    } finally {
-      store.close();
-    }
-  };
   const customer = { first_name: 'Old', last_name: 'Change', email: 'old.change@example.com' };
   const seqs: Record<string, number> = {};
-  writeAt(40, (store) => {
+  await writeAt(profileId, 40, (store) => {
     const done = store.outbox.enqueue({ kind: 'customer.update', payload: customer, targetId: 1 });
     store.outbox.markSending(done.seq);
     store.outbox.markDone(done.seq);
@@ -76,7 +79,7 @@ it('forgets done and discarded changes older than 30 days when the profile opens
     store.outbox.markFailed(failed.seq, { code: 'VALIDATION', message: 'BillPro said no.' });
     seqs.oldFailed = failed.seq;
   });
-  writeAt(2, (store) => {
+  await writeAt(profileId, 2, (store) => {
     const done = store.outbox.enqueue({ kind: 'customer.update', payload: customer, targetId: 4 });
     store.outbox.markSending(done.seq);
     store.outbox.markDone(done.seq);
@@ -94,5 +97,30 @@ it('forgets done and discarded changes older than 30 days when the profile opens
     expect(kept).toContain(seqs.recentDone);
   } finally {
     await desk.close();
+  }
+});
+
+it('prunes again once a day while the profile stays open', async () => {
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+  const desk = await open();
+  try {
+    const call = caller(desk);
+    const { profiles } = await call('profiles.list', {});
+    const profileId = profiles[0]!.id;
+    await call('outbox.list', { profileId, limit: 10 }); // the session is open, its first prune done
+    // A change finished 31 days ago appears while the app stays open (written beside the open session).
+    let seq = 0;
+    await writeAt(profileId, 31, (store) => {
+      const done = store.outbox.enqueue({ kind: 'customer.update', payload: { first_name: 'A', last_name: 'B', email: 'a.b@example.com' }, targetId: 5 });
+      store.outbox.markSending(done.seq);
+      store.outbox.markDone(done.seq);
+      seq = done.seq;
+    });
+    expect((await call('outbox.list', { profileId, limit: 500 })).entries.map((e) => e.seq)).toContain(seq);
+    vi.advanceTimersByTime(DAY);
+    expect((await call('outbox.list', { profileId, limit: 500 })).entries.map((e) => e.seq)).not.toContain(seq);
+  } finally {
+    await desk.close();
+    vi.useRealTimers();
   }
 });
