@@ -512,15 +512,16 @@ export class ProfileSession {
 
   status(): SyncStatus {
     const counts = this.store.outboxCounts();
-    const synced = (['products', 'customers', 'orders'] as const)
-      .map((c) => this.store.syncState(c).syncedAt)
-      .filter((s): s is string => s !== null)
-      .sort();
+    // "Synced at" is when EVERY collection was last complete: the oldest of their times, and
+    // null until each has synced once, so no screen says "synced" while the first orders or
+    // payments are still arriving.
+    const synced = (['products', 'customers', 'orders', 'scheduledPayments'] as const).map((c) => this.store.syncState(c).syncedAt);
+    const lastSyncedAt = synced.includes(null) ? null : ((synced as string[]).sort()[0] ?? null);
     return {
       connectivity: this.connectivity.state,
       detail: this.connectivity.detail,
       syncing: this.syncing !== null,
-      lastSyncedAt: synced[0] ?? null,
+      lastSyncedAt,
       pending: counts.waiting,
       needsAttention: counts.needsAttention,
     };

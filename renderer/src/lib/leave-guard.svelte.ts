@@ -25,6 +25,7 @@ export interface Hold {
 export class LeaveGuard {
   /** The question on screen: what would be lost, and what to do if the operator agrees. */
   asking = $state<{ what: string; proceed: () => void } | null>(null);
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- read on demand when leaving; nothing renders it.
   private readonly holds = new Set<Hold>();
   private current = window.location.hash;
   private bypass = false;
