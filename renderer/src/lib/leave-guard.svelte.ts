@@ -9,6 +9,7 @@
  * In-app links are caught before they change the address (a click on a `#/…` link, in the
  * capture phase); anything else that changes the hash (Ctrl+K's `router.go`, Back, a typed
  * address) is caught on `hashchange` before the router hears it, and the address is put back.
+ * Listeners on window run in the order they were added, so main.ts loads this module first.
  */
 export interface Hold {
   /** True while the form holds changes that are not saved. */
@@ -32,7 +33,7 @@ export class LeaveGuard {
 
   constructor() {
     document.addEventListener('click', (event) => this.onClick(event), { capture: true });
-    window.addEventListener('hashchange', (event) => this.onHashChange(event), { capture: true });
+    window.addEventListener('hashchange', (event) => this.onHashChange(event));
     window.addEventListener('beforeunload', (event) => {
       if (this.unsaved(false)) event.preventDefault();
     });
