@@ -386,3 +386,42 @@ test('items 3 and 9: one interval (BillPro\'s), the deposit, totals in order, ti
   await expect(schedule).toHaveText(new RegExp(`^every (\\d+ )?(day|week|month|year)s?, \\d+ instalments?`));
   await expect(schedule).not.toHaveText(/ ,/);
 });
+
+test('screenshots at 1024×640 and 1920×1080, light and dark, axe clean', async ({ page }) => {
+  const order = await fortnightlyInstalmentOrder();
+  await connectSandbox(page, desk);
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const [width, height] of [[1024, 640], [1920, 1080]] as const) {
+      await page.setViewportSize({ width, height });
+      const name = (what: string) => `artifacts/e2e-opsforms-${what}-${width}x${height}-${scheme}.png`;
+
+      await open(page, `#/orders/${order.id}`);
+      await expect(page.getByRole('region', { name: 'Scheduled payments' }).getByRole('row')).not.toHaveCount(0);
+      await expect(page.getByRole('region', { name: 'Totals' })).toContainText('every 2 weeks');
+      await page.screenshot({ path: name('order'), fullPage: true });
+
+      await open(page, '#/customers/new');
+      await page.getByLabel('First name').fill('Olivia');
+      await page.getByRole('group', { name: 'Billing address' }).getByLabel('Country').selectOption('GB');
+      await page.getByLabel('Phone').fill('+447700900123');
+      await page.getByLabel('Phone').blur();
+      await expect(page.getByRole('status').filter({ hasText: 'does not look like' })).toBeVisible();
+      await page.screenshot({ path: name('customer-form') });
+      await screens(page).getByRole('link', { name: 'Dashboard' }).click();
+      const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+      await expect(leave).toBeVisible();
+      await page.screenshot({ path: name('leave') });
+      await leave.getByRole('button', { name: 'Discard changes' }).click();
+
+      await expect(page.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible();
+      await switcher(page).getByRole('button', { name: 'Add a profile' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Add a merchant profile' });
+      await expect(dialog).toBeVisible();
+      await page.screenshot({ path: name('add-profile') });
+      if (width === 1024) await expectNoSeriousA11yIssues(page, `add profile dialog (${scheme})`);
+      await page.keyboard.press('Escape');
+      await expect(dialog).toBeHidden();
+    }
+  }
+});
