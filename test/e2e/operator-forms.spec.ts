@@ -227,6 +227,11 @@ test('item 2: leaving a form with typed changes asks first — sidebar, Ctrl+K, 
   await leave.getByRole('button', { name: 'Keep as is' }).click();
   expect(new URL(page.url()).hash).toBe('#/customers/new');
   await expect(first).toHaveValue('Priya');
+  // The held-back jump left no extra history entry: Back still asks to leave the form.
+  await page.goBack();
+  await expect(leave).toBeVisible();
+  await leave.getByRole('button', { name: 'Keep as is' }).click();
+  expect(new URL(page.url()).hash).toBe('#/customers/new');
 
   // A profile switch (click and Ctrl+2): asked, and the profile stays.
   await switcher(page).getByRole('button', { name: /Northwind Fitness/ }).click();

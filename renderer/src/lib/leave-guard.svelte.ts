@@ -30,10 +30,24 @@ export class LeaveGuard {
   private readonly holds = new Set<Hold>();
   private current = window.location.hash;
   private bypass = false;
+  /**
+   * How to undo the last navigation, where the Navigation API says how it happened: a push is
+   * stepped back from (-1), a Back/Forward traversal is stepped the other way.
+   */
+  private undoSteps: number | null = null;
 
   constructor() {
     document.addEventListener('click', (event) => this.onClick(event), { capture: true });
     window.addEventListener('hashchange', (event) => this.onHashChange(event));
+    if ('navigation' in window) {
+      const navigation = window.navigation;
+      navigation.addEventListener('navigate', (event) => {
+        const from = navigation.currentEntry?.index ?? -1;
+        const to = event.destination.index;
+        this.undoSteps =
+          event.navigationType === 'push' ? -1 : event.navigationType === 'traverse' && from >= 0 && to >= 0 ? from - to : null;
+      });
+    }
     window.addEventListener('beforeunload', (event) => {
       if (this.unsaved(false)) event.preventDefault();
     });
@@ -105,9 +119,14 @@ export class LeaveGuard {
       this.current = target;
       return;
     }
-    // Not yet: the router must not hear of it, and the address goes back to the form's.
+    // Not yet: the router must not hear of it, and the address goes back to the form's entry —
+    // by undoing the step (a push or a Back/Forward), so the history keeps no extra entry of
+    // the form; where the step is not known, the address is replaced in place.
     event.stopImmediatePropagation();
-    history.replaceState(history.state, '', `${window.location.pathname}${window.location.search}${this.current}`);
+    const undo = this.undoSteps;
+    this.undoSteps = null;
+    if (undo !== null && undo !== 0) history.go(undo);
+    else history.replaceState(history.state, '', `${window.location.pathname}${window.location.search}${this.current}`);
     this.leave(() => this.go(target));
   }
 }
