@@ -266,6 +266,14 @@ test('item 2: leaving a form with typed changes asks first — sidebar, Ctrl+K, 
   await screens(page).getByRole('link', { name: 'Products' }).click();
   await expect(page.getByRole('heading', { name: 'Products', level: 1 })).toBeVisible();
   await expect(leave).toHaveCount(0);
+
+  // The same guard on Settings: a rename typed and not saved asks too.
+  await screens(page).getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('region', { name: PROFILE_NAME }).getByLabel('Profile name').fill('Renamed, not saved');
+  await screens(page).getByRole('link', { name: 'Orders' }).click();
+  await expect(leave).toContainText(`changes to the profile “${PROFILE_NAME}”`);
+  await leave.getByRole('button', { name: 'Discard changes' }).click();
+  await expect(page.getByRole('heading', { name: 'Orders', level: 1 })).toBeVisible();
 });
 
 test('item 7: the phone is warned about with an example, never refused by the Desk; BillPro decides either way', async ({ page }) => {
