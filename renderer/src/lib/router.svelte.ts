@@ -124,13 +124,17 @@ export class Router {
   }
 
   #depth = 0;
+  /** The address `go` asked for, until the router follows it. */
+  #leaving: string | null = null;
 
   /** Follow the address (Back, Forward, a typed or linked address, a sidebar link). */
   private read(): void {
+    const pushed = this.#leaving !== null;
+    this.#leaving = null;
     this.#depth = depthOf(window.history.state) ?? 0;
     const next = parseHash(window.location.hash);
     if (next.view === this.view && next.id === this.id && next.action === this.action && sameParams(next.params, this.params)) return;
-    this.#apply(next, 'pop');
+    this.#apply(next, pushed ? 'push' : 'pop');
   }
 
   #apply(next: Route, how: 'push' | 'pop'): void {
@@ -149,15 +153,15 @@ export class Router {
   }
 
   go(view: ViewName, id: number | 'new' | null = null, action: string | null = null, params: RouteParams = {}): void {
-    const next: Route = { view, id: id === 'new' ? null : id, action: id === 'new' ? 'new' : action, params };
-    const hash = formatHash(next);
-    // The new place is taken at once, not when the browser's hashchange arrives: a list
-    // recording its state in between must not write it over the address being opened.
-    if (window.location.hash !== hash) {
-      this.#depth += 1;
-      window.history.pushState({ deskDepth: this.#depth }, '', hash);
+    const hash = formatHash({ view, id: id === 'new' ? null : id, action: id === 'new' ? 'new' : action, params });
+    if (window.location.hash === hash) {
+      this.read();
+      return;
     }
-    this.#apply(parseHash(hash), 'push');
+    // Through the address, so the leave guard (leave-guard.svelte.ts) hears of it first. Until
+    // the router follows, a list must not record its state over the address being opened.
+    this.#leaving = hash;
+    window.location.hash = hash;
   }
 
   /**
@@ -165,6 +169,7 @@ export class Router {
    * search box must not take ten Backs to undo). Values equal to '' are left out.
    */
   setParams(params: RouteParams): void {
+    if (this.#leaving !== null) return;
     const clean = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== ''));
     if (sameParams(clean, this.params)) return;
     this.params = clean;
