@@ -22,6 +22,7 @@ import {
   PurchaseType,
   ScheduledPayment,
 } from './wire.ts';
+import { DeskNotification, DesktopPreferences, OpenLink, PreferencesChange, RestartAnswer, UpdateState } from './desktop.ts';
 
 // ---------------------------------------------------------------- shared pieces
 
@@ -192,6 +193,20 @@ export const methods = {
       platform: z.string(),
     }),
     'Name, version and how the console is running.',
+  ),
+  'app.preferences': method(z.object({}), DesktopPreferences, 'Update mode and the notification switch.'),
+  'app.setPreferences': method(
+    PreferencesChange,
+    DesktopPreferences,
+    'Change the update mode or switch notifications on or off.',
+  ),
+  'updates.status': method(z.object({}), UpdateState, 'Where the desktop app stands with updates.'),
+  'updates.check': method(z.object({}), UpdateState, 'Check the update feed now (downloads only in automatic mode).'),
+  'updates.download': method(z.object({}), UpdateState, 'Download the update on offer, in the background.'),
+  'updates.restart': method(
+    z.object({ confirmUnsent: z.boolean().default(false) }),
+    RestartAnswer,
+    'Restart into the downloaded update; refused until confirmed while changes have not reached BillPro.',
   ),
 
   'profiles.list': method(z.object({}), ProfilesState, 'Every profile (no tokens) and the active one.'),
@@ -376,6 +391,12 @@ export const events = {
   }),
   /** `pending`: changes that will go out by themselves; `needsAttention`: failed or conflicting ones. */
   outboxChanged: z.object({ profileId: ProfileId, pending: z.number().int(), needsAttention: z.number().int() }),
+  /** The desktop app's update state changed (checking, progress, ready to restart …). */
+  updateState: UpdateState,
+  /** Something needs the operator (a refused change, a profile long unsynced); browser mode shows it. */
+  notify: DeskNotification,
+  /** Open a record: a billpro-desk:// link or a clicked notification, already checked by the Desk. */
+  openLink: OpenLink,
 } as const;
 
 export type Events = typeof events;
