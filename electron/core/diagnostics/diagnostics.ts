@@ -31,7 +31,8 @@ export interface DiagnosticsInput {
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 const SECRET_FIELD = /(["']?(?:token|api[_-]?key|authorization|password|secret|cache[_-]?key)["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;}&]+)/gi;
-const PHONE = /\+?\d[\d ().-]{7,}\d/g;
+/** International numbers as BillPro stores them (+44 7911 123456, +1 (555) 010-0000). */
+const PHONE = /(?<![\w+])\+\d[\d ()-]{6,}\d/g;
 
 /** Removes known secrets by value, then anything shaped like a credential or personal contact. */
 export function redact(text: string, secrets: readonly string[]): string {
@@ -43,7 +44,7 @@ export function redact(text: string, secrets: readonly string[]): string {
     .replace(BEARER, (_m, scheme: string) => `${scheme} [redacted]`)
     .replace(SECRET_FIELD, (_m, key: string) => `${key}[redacted]`)
     .replace(EMAIL, '[email]')
-    .replace(PHONE, (m) => (/^\d{4}-\d{2}-\d{2}/.test(m) || /^\d{1,2}:\d{2}/.test(m) ? m : '[phone]'));
+    .replace(PHONE, '[phone]');
 }
 
 async function logEntries(dataDir: string, secrets: readonly string[]): Promise<ZipEntry[]> {
