@@ -45,10 +45,9 @@ function run(): void {
   /** A link that arrived before the Desk was ready (first launch, macOS open-url). */
   let pendingLink: string | null = deepLinkInArgv(process.argv);
 
-  // The installer registers the scheme (electron-builder `protocols`); a copy run from source
-  // registers itself with the path of its app folder.
+  // The installer registers the scheme (electron-builder `protocols`); an installed copy claims
+  // it again at start. A copy run from source (or under test) never touches the OS's handlers.
   if (app.isPackaged) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
-  else app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, process.execPath, [path.resolve(appRoot)]);
 
   const focusWindow = (): BrowserWindow | null => {
     const window = mainWindow ?? (app.isReady() && desk ? openWindow() : null);

@@ -577,7 +577,7 @@ describe('main process start-up', () => {
     expect(h.updater.installs).toEqual([[false, true]]);
   }, 30_000);
 
-  it('does not run the updater in a development build', async () => {
+  it('does not run the updater or register the link scheme in a development build', async () => {
     const { h } = await start({ packaged: false });
     const window = await readyWithWindow(h);
     const fromApp = { sender: window.webContents, senderFrame: { ...window.webContents.mainFrame } };
@@ -587,6 +587,8 @@ describe('main process start-up', () => {
       phase: 'unsupported',
     });
     expect(h.updater.checks).toBe(0);
+    // Nor does it claim billpro-desk:// from the OS.
+    expect(h.protocolClients).toEqual([]);
   });
 
   it('Help → Export diagnostics writes the zip where the person chose', async () => {
