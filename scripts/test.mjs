@@ -3,8 +3,8 @@
 // line with the counts. Type-check and lint, the GitHub Actions workflows (action-validator),
 // unit + integration tests (vitest: real sandbox over
 // loopback, real SQLite files, a private real keychain), the production builds, then end-to-end
-// specs in Debian's Chromium against the browser mode, and the Electron smoke test where an
-// Electron binary exists.
+// specs in Debian's Chromium against the browser mode, and the Electron end-to-end specs where
+// an Electron binary exists.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -90,7 +90,7 @@ function playwright(label, config, jsonName) {
 }
 playwright('end to end (Chromium, browser mode)', 'playwright.config.ts', 'e2e.json');
 if (existsSync(path.join(root, 'playwright.electron.config.ts'))) {
-  playwright('desktop smoke (Electron)', 'playwright.electron.config.ts', 'electron.json');
+  playwright('desktop end to end (Electron)', 'playwright.electron.config.ts', 'electron.json');
 }
 
 console.log('');
