@@ -559,6 +559,20 @@ describe('main process start-up', () => {
     ]);
   }, 30_000);
 
+  it('opens the link a first launch was started with once the page has loaded, or says why not', async () => {
+    process.argv.push('billpro-desk://a-profile-elsewhere/orders/5');
+    let h: Harness;
+    try {
+      ({ h } = await start());
+    } finally {
+      process.argv.pop();
+    }
+    const window = await readyWithWindow(h);
+    expect(h.messages).toEqual([]);
+    window.webContents.emit('did-finish-load');
+    expect(h.messages).toEqual([expect.stringMatching(/not on this device \(a-profile-elsewhere\)/)]);
+  });
+
   it('checks for updates on start with electron-updater, downloads with progress, and restarts only when told about unsent changes', async () => {
     const { h } = await start({ packaged: true });
     const window = await readyWithWindow(h);

@@ -15,12 +15,22 @@ export class LinkHandler {
   notice = $state<string | null>(null);
   private started = false;
   private mode: 'electron' | 'web' | null = null;
+  /** A link that arrived before the profile list (the desktop app's first launch by a link). */
+  private early: LinkRoute | null = null;
+
+  constructor() {
+    on('openLink', (route) => {
+      if (this.started) void this.open(route);
+      else this.early = route;
+    });
+  }
 
   /** Call once the profile list is loaded. */
   start(): void {
     if (this.started) return;
     this.started = true;
-    on('openLink', (route) => void this.open(route));
+    if (this.early) void this.open(this.early);
+    this.early = null;
     on('notify', (note) => this.notify(note));
     window.addEventListener('hashchange', () => this.fromHash());
     call('app.info', {})
