@@ -55,6 +55,13 @@ interface Allowed {
 
 const ALLOWED: Allowed[] = [
   {
+    id: 'PROTOCOL_HANDLER_JS_CHECK',
+    file: 'main.ts',
+    severity: 'MEDIUM',
+    source: /^\s*if \(app\.isPackaged\) app\.setAsDefaultProtocolClient\(DEEP_LINK_SCHEME\);$/,
+    why: 'billpro-desk:// links (issue 15). A link is never loaded or executed: parseDeepLink (common/deep-link.ts, deep-link.test.ts) accepts only <profile>/<known view>/<integer id> with no query, fragment or escapes, Desk.openLink checks the profile exists here, and the page only receives a typed route; anything else is refused in a dialog.',
+  },
+  {
     id: 'OPEN_EXTERNAL_JS_CHECK',
     file: 'window.ts',
     severity: 'MEDIUM',
