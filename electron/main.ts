@@ -10,6 +10,7 @@ import { DEEP_LINK_SCHEME, deepLinkInArgv } from './common/deep-link.ts';
 import { Desk } from './core/desk.ts';
 import { UpdateController } from './core/update/controller.ts';
 import { electronUpdaterPort } from './update-port.ts';
+import { SandboxLauncher } from './sandbox/launcher.ts';
 import { KeytarSecretStore } from './core/secrets.ts';
 import { APP_ORIGIN } from './core/shell-policy.ts';
 import { bindIpc, syncActiveProfileNow } from './ipc.ts';
@@ -121,6 +122,7 @@ function run(): void {
         mode: 'electron',
         version: app.getVersion(),
         platform: process.platform,
+        launchers: { sandbox: new SandboxLauncher() },
       });
       desk = started;
       unbindIpc = bindIpc(ipcMain, started, () => mainWindow, APP_ORIGIN);
