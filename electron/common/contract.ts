@@ -56,11 +56,36 @@ export const ProfilesState = z.object({
 });
 export type ProfilesState = z.infer<typeof ProfilesState>;
 
+/** Host names that never leave this computer: the only ones a token may reach over plain http. */
+export function isLoopbackHostname(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+/** Why a BillPro base URL cannot carry a token, or null when it can. */
+export function baseUrlProblem(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'Enter a full URL, like https://app.bill.pro/api/v1';
+  }
+  if (url.protocol === 'https:') return url.username || url.password ? 'The URL cannot carry a user name or password.' : null;
+  if (url.protocol !== 'http:') return 'The URL must start with https://';
+  if (!isLoopbackHostname(url.hostname)) {
+    return 'Plain http:// would send the API token unencrypted: use https:// (http:// is allowed only for a server on this computer, like http://127.0.0.1).';
+  }
+  return url.username || url.password ? 'The URL cannot carry a user name or password.' : null;
+}
+
 const BaseUrl = z
   .string()
   .trim()
-  .url('Enter a full URL, like https://app.bill.pro/api/v1')
-  .refine((u) => /^https?:\/\//i.test(u), 'The URL must start with https:// (or http:// for a local server)');
+  .max(2048, 'That URL is too long')
+  .superRefine((u, ctx) => {
+    const problem = baseUrlProblem(u);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const ApiToken = z
   .string()

@@ -147,6 +147,12 @@ export class Desk {
             connection.billproProfileId === undefined ? current.billproProfileId : connection.billproProfileId,
           token,
         });
+        // A saved token goes only to the BillPro it was saved for: a new origin needs the token again.
+        if (!connection.token && new URL(target.baseUrl).origin !== new URL(current.baseUrl).origin) {
+          throw new DeskError('BAD_INPUT', 'Enter the API token again to connect this profile to a new address.', {
+            fields: { token: ['A saved token is only sent to the address it was saved for: paste it again for this one.'] },
+          });
+        }
         await testConnection(target, this.options.tuning);
         if (connection.token) await this.options.secrets.set(tokenAccount(id), target.token);
         changes = { ...changes, baseUrl: target.baseUrl, billproProfileId: target.profileId };
