@@ -9,7 +9,7 @@
  * back out: `ProfileSummary` has no token field, and `profiles.add` takes one only as input.
  */
 import { z } from 'zod';
-import { ERROR_CODES } from './errors.ts';
+import { SerializedError } from './errors.ts';
 import type { EventName, MethodName } from './contract-names.ts';
 import {
   Customer,
@@ -163,7 +163,7 @@ export const OutboxEntrySummary = z.object({
   state: z.enum(OUTBOX_STATES),
   targetId: z.number().int(),
   attempts: z.number().int(),
-  lastError: SerializedErrorShape().nullable(),
+  lastError: SerializedError.nullable(),
   payload: z.unknown(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -191,13 +191,6 @@ export const SyncStatus = z.object({
 });
 export type SyncStatus = z.output<typeof SyncStatus>;
 
-function SerializedErrorShape() {
-  return z.object({
-    code: z.enum(ERROR_CODES),
-    message: z.string(),
-    fields: z.record(z.string(), z.array(z.string())).optional(),
-  });
-}
 
 // ---------------------------------------------------------------- methods
 
@@ -408,13 +401,7 @@ export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
 // ---------------------------------------------------------------- transport
 
-export const SerializedError = z.object({
-  code: z.enum(ERROR_CODES),
-  message: z.string(),
-  fields: z.record(z.string(), z.array(z.string())).optional(),
-  status: z.number().int().optional(),
-});
-export type SerializedError = z.infer<typeof SerializedError>;
+export { SerializedError } from './errors.ts';
 
 /** Every call answers with a Result, so error codes and field messages survive IPC intact. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: SerializedError };

@@ -22,7 +22,8 @@ import {
   type Result,
 } from '../common/contract.ts';
 import { BillProClient } from './billpro/client.ts';
-import { DeskError, isDeskError } from '../common/errors.ts';
+import { DeskError, isDeskError, serializeError } from '../common/errors.ts';
+import { describeError, openLog, type DeskLog } from './log.ts';
 import { ProfileRegistry, type StoredProfile } from './profiles.ts';
 import { cacheKeyAccount, tokenAccount, type SecretStore } from './secrets.ts';
 import { ProfileSession } from './session.ts';
@@ -51,13 +52,17 @@ export class Desk {
   private readonly listeners = new Set<(envelope: EventEnvelope) => void>();
   private readonly sessions = new Map<string, Promise<ProfileSession>>();
   private readonly sandbox = new EmbeddedSandbox();
+  /** `<dataDir>/logs/desk.log`: the details an error to the renderer leaves out. */
+  readonly log: DeskLog;
   private closed = false;
 
   private constructor(
     private readonly options: DeskOptions,
     private readonly registry: ProfileRegistry,
     readonly startupProblem: string | null,
-  ) {}
+  ) {
+    this.log = openLog(options.dataDir);
+  }
 
   static async create(options: DeskOptions): Promise<Desk> {
     const { registry, problem } = await ProfileRegistry.open(options.dataDir);
@@ -86,7 +91,10 @@ export class Desk {
       const handler = this.handlers[name] as (value: unknown) => Promise<unknown>;
       return { ok: true, value: await handler(parsed.data) };
     } catch (error) {
-      return failure(error);
+      // The person gets a code and a sentence; the log gets the cause chain (paths, library text).
+      const serialized = serializeError(error);
+      this.log.error('call.failed', { method: name, code: serialized.code, status: serialized.status, detail: describeError(error) });
+      return { ok: false, error: serialized };
     }
   }
 
@@ -431,9 +439,5 @@ function explainConnectionFailure(error: unknown): unknown {
 }
 
 function failure(error: unknown): Result<never> {
-  if (isDeskError(error)) return { ok: false, error: error.toJSON() };
-  return {
-    ok: false,
-    error: { code: 'SERVER', message: 'Something went wrong inside Desk. Try again; if it keeps happening, restart the app.' },
-  };
+  return { ok: false, error: serializeError(error) };
 }

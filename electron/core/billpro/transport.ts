@@ -15,6 +15,7 @@ import type { EndpointName, HttpMethod } from '../../common/endpoints.ts';
 import { isPersistentReadFailure } from './envelope.ts';
 import type { ReadContext, SuccessReply } from './envelope.ts';
 import { errorFromFailure, errorFromResponse } from './http-errors.ts';
+import { protectSecret } from '../log.ts';
 import { redactor } from '../redact.ts';
 import type { RequestContext } from './http-errors.ts';
 
@@ -119,6 +120,7 @@ export class Transport {
     this.#baseUrl = url.href.replace(/\/+$/, '');
     this.#host = url.host;
     this.#token = token;
+    protectSecret(token);
     this.#redactor = redactor([token], '[token]');
     this.#profileId = profileId;
     this.#options = {
