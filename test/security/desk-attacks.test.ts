@@ -227,15 +227,15 @@ describe('finding 3: a token never goes over cleartext to another computer', () 
 
 describe('finding 8: every input is bounded', () => {
   it('refuses qty 0, a made-up currency and megabyte strings before anything is queued or sent', async () => {
-    const products = await ok('products.list', { profileId, limit: 5 });
+    const products = await ok('products.list', { profileId, limit: 5, type: 'single_payment', status: 'active' });
     const customers = await ok('customers.list', { profileId, limit: 1 });
-    const product = products.rows.find((p) => p.product_type === 'single') ?? products.rows[0]!;
+    const product = products.rows[0]!;
     const customerId = customers.rows[0]!.id;
     const megabyte = 'x'.repeat(1024 * 1024);
     const order = (changes: Record<string, unknown>, line: Record<string, unknown> = {}) => ({
       profileId,
-      purchaseType: 'single' as const,
-      order: { currency: 'EUR', customer_id: customerId, order_products: [{ product_id: product.id, qty: 1, ...line }], ...changes },
+      purchaseType: 'single_payment' as const,
+      order: { currency: product.currency, customer_id: customerId, order_products: [{ product_id: product.id, qty: 1, ...line }], ...changes },
     });
     const sentBefore = relay.requests.filter((r) => r.startsWith('POST')).length;
     const attempts: [string, MethodName, unknown][] = [
@@ -261,6 +261,9 @@ describe('finding 8: every input is bounded', () => {
     const outbox = await ok('outbox.list', { profileId });
     expect(outbox.entries.filter((e) => e.kind.includes('order'))).toEqual([]);
     expect(relay.requests.filter((r) => r.startsWith('POST')).length).toBe(sentBefore);
+    // The control: the same order with sane values goes through, so the refusals above were the bounds.
+    const sane = await desk.dispatch('orders.create', order({}));
+    expect(sane.ok, JSON.stringify(sane)).toBe(true);
   });
 });
 
