@@ -12,7 +12,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { Environment } from '../common/contract.ts';
 import { DeskError } from '../common/errors.ts';
-import { ensurePrivateDir } from './data-dir.ts';
+import { ensurePrivateDir, tightenIfExists } from './data-dir.ts';
 
 export const StoredProfile = z.object({
   id: z.string().min(1),
@@ -44,6 +44,7 @@ export class ProfileRegistry {
   static async open(dataDir: string): Promise<{ registry: ProfileRegistry; problem: string | null }> {
     ensurePrivateDir(dataDir);
     const registry = new ProfileRegistry(path.join(dataDir, 'profiles.json'));
+    tightenIfExists(registry.file);
     const problem = await registry.load();
     return { registry, problem };
   }

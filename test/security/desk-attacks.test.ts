@@ -286,7 +286,7 @@ describe('finding 7: private files', () => {
     await desk.close();
     chmodSync(dataDir, 0o755);
     chmodSync(folder, 0o755);
-    for (const file of files) chmodSync(file, 0o644);
+    for (const file of [...files, path.join(dataDir, 'profiles.json')]) chmodSync(file, 0o644);
     desk = await open();
     await ok('products.list', { profileId, limit: 1 });
     check();
