@@ -41,10 +41,10 @@ export type LogDetails = Record<string, string | number | boolean | null | undef
 
 /** A line as written: secrets, credentials, e-mail addresses and phone numbers blanked. */
 export function scrub(text: string): string {
-  return redactSecrets(text)
-    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]')
-    .replace(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[email]')
-    .replace(/\+?\d[\d ()-]{7,}\d/g, '[number]');
+  let line = redactSecrets(text).replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]');
+  // Bounded repetitions: linear time on any line (an unbounded local part backtracks quadratically).
+  if (line.includes('@')) line = line.replace(/[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}/g, '[email]');
+  return line.replace(/\+?\d[\d ()-]{7,24}\d/g, '[number]');
 }
 
 export class DeskLog {
