@@ -7,8 +7,9 @@
  * - Private: the folder is 0700 and the files 0600 (see data-dir.ts).
  * - No tokens: every line passes the redactor of every secret this process has handled
  *   (`protectSecret`), plus any `Bearer …` / `Basic …` credential.
- * - No customer data beyond ids: e-mail addresses and phone numbers are blanked; the Desk logs
- *   codes, method names and ids, never request bodies.
+ * - No customer data beyond ids: e-mail addresses and (international, `+…`) phone numbers are
+ *   blanked, digit runs (ids, seqs) stay; the Desk logs codes, method names and ids, never
+ *   request bodies.
  * Writing is synchronous and never throws: a log that cannot be written must not break a call.
  */
 import { appendFileSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -44,7 +45,8 @@ export function scrub(text: string): string {
   let line = redactSecrets(text).replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]');
   // Bounded repetitions: linear time on any line (an unbounded local part backtracks quadratically).
   if (line.includes('@')) line = line.replace(/[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}/g, '[email]');
-  return line.replace(/\+?\d[\d ()-]{7,24}\d/g, '[number]');
+  // Phone numbers as BillPro holds them (international, with a +); plain digit runs are ids and stay.
+  return line.replace(/\+\d[\d ()-]{6,24}\d/g, '[phone]');
 }
 
 export class DeskLog {

@@ -28,6 +28,7 @@ describe('desk.log', () => {
     log.error('call.failed', {
       detail: `echo ${secret.toUpperCase()} / ${Buffer.from(`Bearer ${secret}`).toString('base64')} / Authorization: Basic dXNlcjpwYXNz / dana@example.com / +44 7700 900123`,
       id: 1234,
+      seq: 1764567890123456,
     });
     const last = readFileSync(path.join(logFolder(dataDir), LOG_FILE), 'utf8').trim().split('\n').at(-1)!;
     expect(last.toLowerCase()).not.toContain(secret);
@@ -36,6 +37,7 @@ describe('desk.log', () => {
     expect(last).not.toContain('dana@example.com');
     expect(last).not.toContain('7700 900123');
     expect(last).toContain('id=1234');
+    expect(last).toContain('seq=1764567890123456');
   });
 
   it('rotates past 1 MiB and keeps three old files', () => {
