@@ -17,6 +17,7 @@ import type { MethodInput, MethodName, MethodOutput, Result } from '../../electr
 import { Desk } from '../../electron/core/desk.ts';
 import { LOG_FILE, logFolder } from '../../electron/core/log.ts';
 import { KeytarSecretStore } from '../../electron/core/secrets.ts';
+import { SandboxLauncher } from '../../electron/sandbox/launcher.ts';
 import { startSandbox, type RunningSandbox } from '../../electron/sandbox/server.ts';
 
 let sandbox: RunningSandbox;
@@ -24,6 +25,7 @@ let token: string;
 let dataDir: string;
 let desk: Desk;
 const secrets = new KeytarSecretStore();
+const launcher = new SandboxLauncher();
 
 interface Relay {
   baseUrl: string;
@@ -75,6 +77,7 @@ async function open(): Promise<Desk> {
     version: 'test',
     platform: process.platform,
     tuning: { requestTimeoutMs: 5_000, probeIntervalMs: 200 },
+    launchers: { sandbox: launcher },
   });
 }
 
@@ -125,6 +128,7 @@ afterAll(async () => {
   await desk.dispatch('profiles.remove', { id: profileId }).catch(() => undefined);
   await desk.close();
   await relay.close();
+  await launcher.stop();
   await sandbox.close();
   rmSync(path.dirname(dataDir), { recursive: true, force: true });
 });
