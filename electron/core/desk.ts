@@ -23,8 +23,9 @@ import {
   type Result,
 } from '../common/contract.ts';
 import { BillProClient, type BillProConnection } from './billpro/index.ts';
-import { DeskError, isDeskError } from '../common/errors.ts';
+import { DeskError, isDeskError, serializeError } from '../common/errors.ts';
 import { fieldErrorsOf } from '../common/issues.ts';
+import { describeError, openLog, type DeskLog } from './log.ts';
 import { ProfileRegistry, type StoredProfile } from './profiles.ts';
 import { cacheKeyAccount, tokenAccount, type SecretStore } from './secrets.ts';
 import { ProfileSession, type SessionTuning } from './session.ts';
@@ -73,6 +74,8 @@ type Handlers = { [M in MethodName]: (input: Input<M>) => Promise<MethodOutput<M
 export class Desk {
   private readonly listeners = new Set<(envelope: EventEnvelope) => void>();
   private readonly sessions = new Map<string, Promise<ProfileSession>>();
+  /** `<dataDir>/logs/desk.log`: the details an error to the renderer leaves out. */
+  readonly log: DeskLog;
   private closed = false;
   private updater: UpdateController | null = null;
   private readonly planner: NotificationPlanner;
@@ -85,6 +88,7 @@ export class Desk {
     private readonly preferences: Preferences,
     readonly startupProblem: string | null,
   ) {
+    this.log = openLog(options.dataDir);
     this.planner = new NotificationPlanner(options.tuning?.staleAfterMs ?? STALE_AFTER_MS);
     this.staleTimer = setInterval(() => void this.checkStale(), options.tuning?.staleCheckMs ?? 10 * 60_000);
     this.staleTimer.unref();
@@ -114,7 +118,10 @@ export class Desk {
       const handler = this.handlers[name] as (value: unknown) => Promise<unknown>;
       return { ok: true, value: await handler(parsed.data) };
     } catch (error) {
-      return failure(error);
+      // The person gets a code and a sentence; the log gets the cause chain (paths, library text).
+      const serialized = serializeError(error);
+      this.log.error('call.failed', { method: name, code: serialized.code, status: serialized.status, detail: describeError(error) });
+      return { ok: false, error: serialized };
     }
   }
 
@@ -350,6 +357,12 @@ export class Desk {
             connection.billproProfileId === undefined ? current.billproProfileId : connection.billproProfileId,
           token,
         });
+        // A saved token goes only to the BillPro it was saved for: a new origin needs the token again.
+        if (!connection.token && new URL(target.baseUrl).origin !== new URL(current.baseUrl).origin) {
+          throw new DeskError('BAD_INPUT', 'Enter the API token again to connect this profile to a new address.', {
+            fields: { token: ['A saved token is only sent to the address it was saved for: paste it again for this one.'] },
+          });
+        }
         await testConnection(target, this.options.tuning);
         if (connection.token) await this.options.secrets.set(tokenAccount(id), target.token);
         changes = { ...changes, baseUrl: target.baseUrl, billproProfileId: target.profileId ?? null };
@@ -625,9 +638,5 @@ function explainConnectionFailure(error: unknown): unknown {
 }
 
 function failure(error: unknown): Result<never> {
-  if (isDeskError(error)) return { ok: false, error: error.toJSON() };
-  return {
-    ok: false,
-    error: { code: 'SERVER', message: 'Something went wrong inside Desk. Try again; if it keeps happening, restart the app.' },
-  };
+  return { ok: false, error: serializeError(error) };
 }
