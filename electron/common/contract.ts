@@ -15,7 +15,7 @@ import {
   Customer,
   CustomerInput,
   DurationUnit,
-  Order,
+  OrderObject,
   OrderInput,
   OrderStatus,
   Product,
@@ -95,7 +95,7 @@ const LocalMarks = {
 const LocalId = z.number().int(); // temporary ids are negative
 export const ProductRow = Product.extend({ ...LocalMarks });
 export const CustomerRow = Customer.extend({ id: LocalId, ...LocalMarks });
-export const OrderRow = Order.extend({
+export const OrderRow = OrderObject.extend({
   id: LocalId,
   customer_id: LocalId,
   /** The customer's name from this device's copy, so a list needs no call per row. */

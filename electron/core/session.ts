@@ -38,6 +38,8 @@ import type {
 } from '../common/wire.ts';
 import type { Connection, SessionTuning } from './desk.ts';
 import { DeskError, isDeskError } from '../common/errors.ts';
+import { formatMinorUnits, toMinorUnits } from '../common/money.ts';
+import { timestampMs } from '../common/time.ts';
 import { cacheKeyAccount, type SecretStore } from './secrets.ts';
 import {
   openStore,
@@ -363,15 +365,13 @@ export class ProfileSession {
     const body: OrderInput = { ...order, customer_id: customer.id, invoice_id: order.invoice_id?.trim() || newInvoiceId() };
     const tempId = this.store.newTempId();
     const now = new Date().toISOString();
-    const cents = (v: string | undefined | null) => Math.round(Number(v ?? 0) * 100);
-    let subtotal = 0;
+    const cents = (v: string | undefined | null) => toMinorUnits(v ?? '0') ?? 0;
     let discount = 0;
     let fee = 0;
     let tax = 0;
     const products = lines.map(({ line, product }) => {
-      const qty = line.qty ?? 1;
+      const qty = line.qty ?? null;
       const amount = line.amount ?? product.price;
-      subtotal += cents(amount) * qty;
       discount += cents(line.discount_amount);
       fee += cents(line.fee_amount);
       tax += cents(line.tax_amount);
@@ -397,7 +397,8 @@ export class ProfileSession {
       total_discount_amount: toMoney(discount),
       total_fee_amount: toMoney(fee),
       total_tax_amount: toMoney(tax),
-      total_amount: toMoney(subtotal - discount + fee + tax),
+      // Unknown until BillPro answers: a total is BillPro's figure, never Desk's reconstruction.
+      total_amount: null,
       note: body.note ?? null,
       order_source: 2,
       created_at: now,
@@ -443,7 +444,7 @@ export class ProfileSession {
     if (!UPDATABLE_PAYMENT.has(current.entity.status)) {
       throw new DeskError('CONFLICT', `A ${current.entity.status} payment cannot be changed.`);
     }
-    if (update.scheduled_at && Date.parse(update.scheduled_at) <= Date.now()) {
+    if (update.scheduled_at && timestampMs(update.scheduled_at) <= Date.now()) {
       throw new DeskError('VALIDATION', 'Pick a date in the future.', { fields: { scheduled_at: ['must be in the future'] } });
     }
     const entity = { ...current.entity, ...update, updated_at: new Date().toISOString() };
@@ -774,7 +775,7 @@ function newInvoiceId(): string {
 }
 
 function toMoney(cents: number): string {
-  return (cents / 100).toFixed(2);
+  return formatMinorUnits(cents);
 }
 
 function lowerFirst(text: string): string {

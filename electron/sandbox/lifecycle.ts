@@ -7,7 +7,7 @@
 import type { OrderStatus, ScheduledPaymentStatus } from '../common/wire.ts';
 import { addInterval, iso, parseDayMonthYear, DAY_MS } from './dates.ts';
 import { httpError } from './http.ts';
-import { formatCents, toCents } from './money.ts';
+import { formatMinor, readMinor } from './money.ts';
 import { splitBalance } from './pricing.ts';
 import type { OrderRecord, ScheduledPaymentRecord } from './records.ts';
 import type { SandboxState } from './state.ts';
@@ -83,12 +83,12 @@ function activate(state: SandboxState, order: OrderRecord): void {
   if (order.order_type === 'instalment') {
     const count = order.scheduled_duration_number ?? 1;
     const interval = order.scheduled_interval ?? 1;
-    const balance = (toCents(order.total_installment_amount) ?? 0) - (toCents(order.initial_amount) ?? 0);
+    const balance = (readMinor(order.total_installment_amount) ?? 0) - (readMinor(order.initial_amount) ?? 0);
     const startMs = order.start_date ? parseDayMonthYear(order.start_date) : null;
     // Billing cycles follow the activation date; a start date only moves the first event.
     const first = startMs !== null ? startMs + (nowMs % DAY_MS) : addInterval(nowMs, unit, interval);
     splitBalance(balance, count).forEach((amount, k) => {
-      addPayment(state, order, addInterval(first, unit, k * interval), formatCents(amount), interval, unit);
+      addPayment(state, order, addInterval(first, unit, k * interval), formatMinor(amount), interval, unit);
     });
   } else if (order.order_type === 'subscription') {
     const interval = order.recurring_collection_interval ?? 1;
@@ -127,12 +127,12 @@ export function settleInstalment(state: SandboxState, order: OrderRecord): void 
   if (order.order_type !== 'instalment' || !['active', 'failed', 'suspended'].includes(order.status)) return;
   const payments = state.paymentsOf(order.id);
   if (payments.length === 0 || payments.some((p) => UNCOLLECTED.has(p.status))) return;
-  let collected = order.collect_initial_payment ? (toCents(order.initial_amount) ?? 0) : 0;
+  let collected = order.collect_initial_payment ? (readMinor(order.initial_amount) ?? 0) : 0;
   for (const payment of payments) {
     if (payment.status === 'complete' || payment.status === 'recovered')
-      collected += toCents(payment.amount) ?? 0;
+      collected += readMinor(payment.amount) ?? 0;
   }
-  order.status = collected === (toCents(order.total_to_pay) ?? 0) ? 'complete' : 'review';
+  order.status = collected === (readMinor(order.total_to_pay) ?? 0) ? 'complete' : 'review';
   touch(state, order);
 }
 

@@ -6,7 +6,7 @@ import { DURATION_UNITS, type DurationUnit, type PurchaseType } from '../common/
 import type { ApiContext, ApiHandler } from './api-context.ts';
 import { parseDayMonthYear } from './dates.ts';
 import { isObject, type JsonObject } from './http.ts';
-import { toCents } from './money.ts';
+import { readMinor } from './money.ts';
 import { buildOrder } from './order-builder.ts';
 import { priceLine, totalsOf, type LineRequest } from './pricing.ts';
 import type { OrderRecord, ProductRecord } from './records.ts';
@@ -56,7 +56,7 @@ function readWhole(
 function readMoney(source: JsonObject, key: string, errors: FieldErrors, path = key): number | null {
   const value = source[key];
   if (value === undefined || value === null || value === '') return null;
-  const cents = toCents(value);
+  const cents = readMinor(value);
   if (cents === null) {
     errors.add(path, NOT_A_NUMBER);
     return null;
@@ -134,7 +134,7 @@ function readLines(
     if (product.product_type !== type) {
       errors.add('order_products', `product type ${product.product_type} does not match ${type} order`);
     }
-    if (product.lock_price && amount !== null && amount !== toCents(product.price)) {
+    if (product.lock_price && amount !== null && amount !== readMinor(product.price)) {
       errors.add('order_products', `amount of product ${productId} cannot differ from its locked price`);
     }
     const line: LineRequest = {
@@ -234,7 +234,7 @@ function createOrder(context: ApiContext, type: PurchaseType): OrderRecord {
       errors.add('initial_amount', 'must be less than or equal to the order total');
     }
     // The product's deposit, unless the order's price leaves less than it to pay.
-    initialAmount = requestedDeposit ?? Math.min(toCents(product?.deposit_amount) ?? 0, total);
+    initialAmount = requestedDeposit ?? Math.min(readMinor(product?.deposit_amount) ?? 0, total);
     startDate = readOptionalText(body, 'start_date', errors);
     if (startDate !== null) {
       const startMs = parseDayMonthYear(startDate);

@@ -6,7 +6,6 @@ export { StoreOpenError, type StoreOpenFailure } from './database.ts';
 export {
   COLLECTIONS,
   SORT_FIELDS,
-  toCents,
   type Collection,
   type EntityMap,
   type FilterMap,

@@ -14,10 +14,13 @@ export interface DashboardSummary {
   totals: { orders: number; customers: number; products: number };
 }
 
+import { formatMinorUnits } from '../../common/money.ts';
+
 export function dashboardSummary(db: Connection, now: Date, options: { months: number; days: number }): DashboardSummary {
   const monthsFrom = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (options.months - 1), 1)).toISOString();
   const dueTo = new Date(now.getTime() + options.days * 86_400_000).toISOString();
-  const money = (cents: number) => (cents / 100).toFixed(2);
+  // The cache's *_cents columns are hundredths whatever the currency (collections.ts).
+  const money = (cents: number) => formatMinorUnits(cents, null);
   return {
     ordersByStatus: db
       .all('SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY n DESC')

@@ -13,6 +13,8 @@
  * - A rejected token stops the pusher and keeps the queue until a new token is supplied.
  * Server answers are written into the cache in the same transaction that marks the entry done.
  */
+import { toMinorUnits } from '../../common/money.ts';
+import { timestampMs } from '../../common/time.ts';
 import type { BillProClient } from '../billpro/client.ts';
 import { isListOrdersUnsupported } from '../billpro/client.ts';
 import type { Customer, Order, ScheduledPayment } from '../../common/wire.ts';
@@ -327,9 +329,9 @@ function updateLanded(
   current: ScheduledPayment,
 ): boolean {
   if (update.status !== undefined && update.status !== current.status) return false;
-  if (update.scheduled_at !== undefined && Date.parse(update.scheduled_at) !== Date.parse(current.scheduled_at)) return false;
+  if (update.scheduled_at !== undefined && timestampMs(update.scheduled_at) !== timestampMs(current.scheduled_at)) return false;
   if (update.scheduled_interval !== undefined && update.scheduled_interval !== current.scheduled_interval) return false;
   if (update.scheduled_duration_unit !== undefined && update.scheduled_duration_unit !== current.scheduled_duration_unit) return false;
-  if (update.amount !== undefined && Number(update.amount) !== Number(current.amount)) return false;
+  if (update.amount !== undefined && toMinorUnits(update.amount) !== toMinorUnits(current.amount)) return false;
   return true;
 }
