@@ -17,6 +17,7 @@ import {
   ADDRESS_TYPES,
   DURATION_UNITS,
   ORDER_STATUSES,
+  PAYMENT_LINK_FIELDS,
   PURCHASE_TYPES,
   SCHEDULED_PAYMENT_STATUSES,
   SETTABLE_SCHEDULED_PAYMENT_STATUSES,
@@ -26,6 +27,7 @@ export {
   ADDRESS_TYPES,
   DURATION_UNITS,
   ORDER_STATUSES,
+  PAYMENT_LINK_FIELDS,
   PURCHASE_TYPES,
   SCHEDULED_PAYMENT_STATUSES,
   SETTABLE_SCHEDULED_PAYMENT_STATUSES,
@@ -342,12 +344,8 @@ export const OrderProduct = z.object({
 });
 export type OrderProduct = z.output<typeof OrderProduct>;
 
-/**
- * ASSUMPTION (§5.9): the payment link's field name is a GAP. `payment_link` is read first; the
- * other names a Rails API would plausibly use are read too, so the link never vanishes because
- * of its name. `payment_link_field` tells which one carried it (for the compatibility check).
- */
-export const PAYMENT_LINK_FIELDS = ['payment_link', 'payment_url', 'payment_link_url', 'checkout_url', 'link'] as const;
+// The payment link may come under any of PAYMENT_LINK_FIELDS (enums.ts); `payment_link_field`
+// tells which one carried it (for the compatibility check).
 
 /** The order's fields, for schemas that extend it (rows, cache); `Order` reads the wire. */
 export const OrderObject = z.object({

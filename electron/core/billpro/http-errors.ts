@@ -56,7 +56,41 @@ const CONFLICT_WORDING = new RegExp(
   'i',
 );
 
-const NOT_FOUND_WORDING = /\bnot found\b|\bdoes not exist\b|\bno such\b|\bcould not find\b/i;
+/**
+ * Not-found in words: "Not found", "Record not found", Rails' "Couldn't find Order with 'id'=7",
+ * "does not exist", "no such …".
+ */
+const NOT_FOUND_WORDING = /\bnot[ _]found\b|\bdoes not exist\b|\bno such\b|\bcould(?:n[’']t| not) find\b/i;
+
+/** The audit's not-found body, `{"error":"Bad Request"}` with 422 (billpro-api.md §1.6). */
+const GENERIC_BAD_REQUEST = /^bad request\.?$/i;
+
+/** Reads of one record (or of the undocumented order list), where a bare 422 can only mean "no such". */
+const READS_BY_ID = new Set<EndpointName>(['getProduct', 'getCustomer', 'getOrder', 'listOrders', 'listScheduledPayments']);
+
+/**
+ * True when an error answer means "BillPro has no such record": 404/410; a 400/422 whose words
+ * say so; or, for a read of one record, a 422 with no field errors and only a generic message
+ * (assumption `errors.not-found-as-422`).
+ */
+export function meansNotFound(
+  status: number,
+  endpoint: EndpointName,
+  method: HttpMethod,
+  fields: FieldErrors | undefined,
+  serverText: string | undefined,
+): boolean {
+  if (status === 404 || status === 410) return true;
+  if (status !== 400 && status !== 422) return false;
+  if (fields) return false;
+  if (serverText && NOT_FOUND_WORDING.test(serverText)) return true;
+  return (
+    status === 422 &&
+    method === 'GET' &&
+    READS_BY_ID.has(endpoint) &&
+    (serverText === undefined || GENERIC_BAD_REQUEST.test(serverText))
+  );
+}
 
 const PROFILE_REQUIRED_WORDING = /profile_id/i;
 
@@ -97,12 +131,9 @@ export function errorFromResponse(
     );
   }
 
-  // The audit says BillPro answers not-found with 422 (billpro-api.md §1.6): judge it by its words.
-  if (
-    status === 404 ||
-    status === 410 ||
-    (status === 422 && !fields && serverText && NOT_FOUND_WORDING.test(serverText))
-  ) {
+  // The audit says BillPro answers not-found with 422 (billpro-api.md §1.6): judged by its words
+  // and by what was asked.
+  if (meansNotFound(status, ctx.endpoint, ctx.method, fields, serverText)) {
     return new DeskError(
       'NOT_FOUND',
       `BillPro has no ${ctx.subject}. It may have been removed, or it belongs to another merchant profile.`,
