@@ -126,6 +126,39 @@ function page<T extends z.ZodType>(row: T) {
 const ProfileScoped = { profileId: ProfileId };
 const EntityRef = z.object({ ...ProfileScoped, id: LocalId });
 
+// ---------------------------------------------------------------- reading what BillPro sends
+
+/** A record BillPro sent that Desk could not read: where, what failed, its shape (no values). */
+export const ReadProblemItem = z.object({
+  endpoint: z.string(),
+  subject: z.string(),
+  /** Position in the page (0-based), or null for a single record. */
+  index: z.number().int().nullable(),
+  /** The record's id when readable: its cached copy is kept. */
+  id: z.number().int().nullable(),
+  issues: z.array(z.string()),
+  assumptions: z.array(z.string()),
+  /** Keys and types as JSON, never values. */
+  shape: z.string(),
+  count: z.number().int().positive(),
+  lastSeen: z.string(),
+});
+export type ReadProblemItem = z.output<typeof ReadProblemItem>;
+
+export const COMPATIBILITY_STATES = ['held', 'not_held', 'not_checked'] as const;
+
+export const CompatibilityResult = z.object({
+  id: z.string(),
+  assumed: z.string(),
+  source: z.string(),
+  basis: z.enum(['documented', 'inferred']),
+  where: z.string(),
+  state: z.enum(COMPATIBILITY_STATES),
+  detail: z.string(),
+  runtimeFailures: z.number().int().nonnegative(),
+});
+export type CompatibilityResult = z.output<typeof CompatibilityResult>;
+
 // ---------------------------------------------------------------- sync and outbox
 
 export const OUTBOX_STATES = ['pending', 'sending', 'unknown', 'done', 'failed', 'conflict', 'discarded'] as const;
@@ -224,6 +257,11 @@ export const methods = {
     z.object({}),
     ProfilesState,
     'Start the built-in BillPro sandbox and add (or reuse) its profile, then make it active.',
+  ),
+  'profiles.checkCompatibility': method(
+    z.object({ ...ProfileScoped }),
+    z.object({ ranAt: z.string(), results: z.array(CompatibilityResult), report: z.string() }),
+    "Read-only calls to BillPro; each of Desk's assumptions held, not held or not checked, with a report for BillPro support.",
   ),
 
   'products.list': method(
@@ -345,6 +383,14 @@ export const methods = {
     z.object({ ...ProfileScoped, limit: z.number().int().positive().max(500).default(50) }),
     z.object({ entries: z.array(SyncHistoryItem) }),
     'Recent pulls, with their outcome.',
+  ),
+  'sync.readProblems': method(
+    z.object({ ...ProfileScoped }),
+    z.object({
+      problems: z.array(ReadProblemItem),
+      counts: z.array(z.object({ assumption: z.string(), count: z.number().int().positive() })),
+    }),
+    'Records BillPro sent that Desk could not read (set aside, cached copy kept), since Desk started.',
   ),
 } as const;
 

@@ -241,6 +241,8 @@ export class Desk {
     'dashboard.summary': async ({ profileId, months, days }) => (await this.session(profileId)).summary(months, days),
     'sync.status': async ({ profileId }) => (await this.session(profileId)).status(),
     'sync.history': async ({ profileId, limit }) => (await this.session(profileId)).syncHistory(limit),
+    'sync.readProblems': async ({ profileId }) => (await this.session(profileId)).listReadProblems(),
+    'profiles.checkCompatibility': async ({ profileId }) => (await this.session(profileId)).checkCompatibility(),
     'outbox.list': async (input) => (await this.session(input.profileId)).listOutbox(input),
     'outbox.retry': async ({ profileId, seq, payload }) => (await this.session(profileId)).retryOutbox(seq, payload),
     'outbox.discard': async ({ profileId, seq }) => (await this.session(profileId)).discardOutbox(seq),

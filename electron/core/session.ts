@@ -22,10 +22,13 @@ import type {
   OrderRow,
   OutboxEntrySummary,
   ProductRow,
+  ReadProblemItem,
   ScheduledPaymentRow,
   SyncStatus,
 } from '../common/contract.ts';
 import { BillProClient, isListOrdersUnsupported } from './billpro/client.ts';
+import { checkCompatibility } from './billpro/compatibility.ts';
+import type { ReadProblem } from './billpro/envelope.ts';
 import type {
   Customer,
   CustomerAddress,
@@ -73,6 +76,8 @@ const UPDATABLE_PAYMENT = new Set(['scheduled', 'soft-declined', 'hard-declined'
 const RECONNECT_PULL_GAP_MS = 30_000;
 /** Scheduled payments are listed per order: sync them for the most recent live orders only. */
 const PAYMENT_SYNC_ORDERS = 2_000;
+/** Distinct unreadable records kept for Activity. */
+const READ_PROBLEMS_KEPT = 200;
 const EVENT_COLLECTION: Record<Collection, 'products' | 'customers' | 'orders' | 'scheduled_payments'> = {
   products: 'products',
   customers: 'customers',
@@ -101,7 +106,7 @@ export class ProfileSession {
     const { tuning } = options;
     this.client = new BillProClient(
       { baseUrl: options.connection.baseUrl, token: options.connection.token, profileId: options.connection.profileId },
-      { timeoutMs: tuning.requestTimeoutMs ?? 15_000 },
+      { timeoutMs: tuning.requestTimeoutMs ?? 15_000, onReadProblem: (problem) => this.recordReadProblem(problem) },
     );
     this.connectivity = new ConnectivityTracker(
       (state, detail) => {
@@ -545,6 +550,54 @@ export class ProfileSession {
     this.emitOutbox();
     this.emitData([entry.targetCollection]);
     return summarize(entry);
+  }
+
+  // ---------------------------------------------------------------- reading what BillPro sends
+
+  /** Records Desk could not read, by where they were and what failed; counted, newest first. */
+  private readonly readProblems = new Map<string, ReadProblemItem>();
+  /** Read failures per assumption id (assumptions.ts), for the compatibility check. */
+  private readonly assumptionFailures = new Map<string, number>();
+
+  private recordReadProblem(problem: ReadProblem): void {
+    for (const id of problem.assumptions) this.assumptionFailures.set(id, (this.assumptionFailures.get(id) ?? 0) + 1);
+    const key = `${problem.endpoint}|${problem.id ?? `#${problem.index ?? ''}`}|${problem.issues.join('|')}`;
+    const before = this.readProblems.get(key);
+    this.readProblems.delete(key);
+    this.readProblems.set(key, {
+      endpoint: problem.endpoint,
+      subject: problem.subject,
+      index: problem.index,
+      id: problem.id,
+      issues: problem.issues,
+      assumptions: problem.assumptions,
+      shape: JSON.stringify(problem.shape),
+      count: (before?.count ?? 0) + 1,
+      lastSeen: new Date().toISOString(),
+    });
+    // Bounded: the oldest distinct problems give way.
+    while (this.readProblems.size > READ_PROBLEMS_KEPT) {
+      const oldest = this.readProblems.keys().next().value;
+      if (oldest === undefined) break;
+      this.readProblems.delete(oldest);
+    }
+  }
+
+  listReadProblems() {
+    return {
+      problems: [...this.readProblems.values()].reverse(),
+      counts: [...this.assumptionFailures.entries()].map(([assumption, count]) => ({ assumption, count })),
+    };
+  }
+
+  /** Read-only calls against BillPro, judged against every assumption (compatibility.ts). */
+  async checkCompatibility() {
+    const known = this.store.list('orders', { filter: { local: false }, limit: 1, offset: 0 }).rows[0]?.id ?? null;
+    return checkCompatibility(this.options.connection, {
+      timeoutMs: this.options.tuning.requestTimeoutMs ?? 15_000,
+      runtimeFailures: this.assumptionFailures,
+      knownOrderId: known,
+    });
   }
 
   syncHistory(limit: number) {

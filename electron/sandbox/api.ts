@@ -27,6 +27,7 @@ import {
 import { getProduct, listProducts } from './products.ts';
 import { listScheduledPayments, updateScheduledPayment } from './scheduled-payments.ts';
 import type { SandboxState } from './state.ts';
+import { varyBody, type WireVariations } from './wire-variations.ts';
 
 const HANDLERS: Record<EndpointName, ApiHandler> = {
   listProducts,
@@ -87,6 +88,8 @@ export interface ApiRequest {
 
 export interface ApiOptions {
   notFoundStatus: 404 | 422;
+  /** Answer-shape variations (wire-variations.ts); the default sandbox follows the seed. */
+  wire: WireVariations;
   /** False answers the undocumented GET /orders with 404, as a real BillPro may. */
   listOrders: boolean;
   onError: (error: unknown) => void;
@@ -114,8 +117,10 @@ export function handleApi(
       query: request.query,
       body,
       notFoundStatus: options.notFoundStatus,
+      route: match.route.name,
+      wire: options.wire,
     });
-    return jsonResponse(200, value);
+    return jsonResponse(200, varyBody(value, options.wire, match.route.name));
   } catch (error) {
     if (error instanceof HttpError) return error.toResponse();
     options.onError(error);

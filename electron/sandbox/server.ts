@@ -22,8 +22,10 @@ import { MERCHANT_PROFILES } from './profiles.ts';
 import { DEFAULT_SEED_SIZES, seedSandbox } from './seed.ts';
 import { SandboxState } from './state.ts';
 import { RequestCounter } from './stats.ts';
+import type { WireVariations } from './wire-variations.ts';
 
 export type { SandboxToken } from './auth.ts';
+export type { WireVariations } from './wire-variations.ts';
 
 export interface SandboxOptions {
   /** 0 (the default) picks a free port. */
@@ -40,6 +42,8 @@ export interface SandboxOptions {
   notFoundStatus?: 404 | 422;
   /** False makes the undocumented GET /orders answer 404, as a real BillPro may. Default true. */
   listOrders?: boolean;
+  /** Answer-shape variations (envelope, ids, amounts, timestamps, names); none by default. */
+  wire?: WireVariations;
   /** No request log on stderr. Default true; the CLI turns the log on. */
   quiet?: boolean;
 }
@@ -112,6 +116,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const apiOptions: ApiOptions = {
     notFoundStatus: options.notFoundStatus ?? 404,
     listOrders: options.listOrders ?? true,
+    wire: { ...options.wire },
     onError: (error) =>
       log(`sandbox error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   };
@@ -169,7 +174,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         send(
           res,
           handleControl(
-            { state, tokens: book, faults, requests },
+            {
+              state,
+              tokens: book,
+              faults,
+              requests,
+              wire: {
+                get current() {
+                  return apiOptions.wire;
+                },
+                set current(value: WireVariations) {
+                  apiOptions.wire = { ...value };
+                },
+              },
+            },
             {
               method,
               path: path.slice(CONTROL_BASE.length) || '/',

@@ -116,6 +116,10 @@ export class Store {
     return this.#cache.remove(collection, id);
   }
 
+  markSeen(collection: Collection, id: number, run: number): void {
+    this.#cache.markSeen(collection, id, run);
+  }
+
   removeMissing(collection: Collection, run: number): number {
     return this.#cache.removeMissing(collection, run);
   }
