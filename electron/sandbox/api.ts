@@ -11,10 +11,10 @@ import {
   HttpError,
   httpError,
   jsonResponse,
-  parseJsonObject,
   unwrapRoot,
   type SandboxResponse,
 } from './http.ts';
+import { parseRequestBody } from './form-body.ts';
 import { createOrderHandler } from './orders-create.ts';
 import {
   cancelOrderHandler,
@@ -83,6 +83,8 @@ export interface ApiRequest {
   path: string;
   query: URLSearchParams;
   authorization: string | undefined;
+  /** The Content-Type header: JSON or FormData (form-body.ts). */
+  contentType?: string | undefined;
   body: string;
 }
 
@@ -108,7 +110,7 @@ export function handleApi(
       throw httpError(404, 'Not found');
     const reachable = tokens.authenticate(request.authorization);
     const profileId = resolveProfile(reachable, request.query);
-    const parsed = request.method === 'GET' ? {} : parseJsonObject(request.body);
+    const parsed = request.method === 'GET' ? {} : parseRequestBody(request.body, request.contentType);
     const body = match.route.bodyRoot ? unwrapRoot(parsed, match.route.bodyRoot) : parsed;
     const value = HANDLERS[match.route.name]({
       state,

@@ -81,15 +81,8 @@ function activate(state: SandboxState, order: OrderRecord): void {
   order.status = 'active';
   const unit = order.scheduled_duration_unit ?? 'MONTH';
   if (order.order_type === 'instalment') {
-    const count = order.scheduled_duration_number ?? 1;
-    const interval = order.scheduled_interval ?? 1;
-    const balance = (readMinor(order.total_installment_amount) ?? 0) - (readMinor(order.initial_amount) ?? 0);
-    const startMs = order.start_date ? parseDayMonthYear(order.start_date) : null;
-    // Billing cycles follow the activation date; a start date only moves the first event.
-    const first = startMs !== null ? startMs + (nowMs % DAY_MS) : addInterval(nowMs, unit, interval);
-    splitBalance(balance, count).forEach((amount, k) => {
-      addPayment(state, order, addInterval(first, unit, k * interval), formatMinor(amount), interval, unit);
-    });
+    // Created with the order (the default); only the 'activation' option leaves it to now.
+    if (state.paymentsOf(order.id).length === 0) scheduleInstalments(state, order, nowMs);
   } else if (order.order_type === 'subscription') {
     const interval = order.recurring_collection_interval ?? 1;
     addPayment(
@@ -101,6 +94,27 @@ function activate(state: SandboxState, order: OrderRecord): void {
       unit,
     );
   }
+}
+
+/**
+ * Every billing event of an instalment order, from `fromMs`. The scheduled-payments page says
+ * BillPro creates them all when the order is created (docs.bill.pro/reference/scheduled-payments,
+ * billpro-api.md §3.5 "Creation"); the sandbox option `instalmentsAt: 'activation'` keeps the other
+ * reading (created when the initial payment is approved). They are only collected once the order
+ * is live (clock.ts).
+ */
+export function scheduleInstalments(state: SandboxState, order: OrderRecord, fromMs: number): void {
+  const unit = order.scheduled_duration_unit ?? 'MONTH';
+  const count = order.scheduled_duration_number ?? 1;
+  const interval = order.scheduled_interval ?? 1;
+  const balance = (readMinor(order.total_installment_amount) ?? 0) - (readMinor(order.initial_amount) ?? 0);
+  const startMs = order.start_date ? parseDayMonthYear(order.start_date) : null;
+  // ASSUMPTION: a start date moves the first event (at the time of day of creation); without one
+  // the first event is one interval after `fromMs`.
+  const first = startMs !== null ? startMs + (fromMs % DAY_MS) : addInterval(fromMs, unit, interval);
+  splitBalance(balance, count).forEach((amount, k) => {
+    addPayment(state, order, addInterval(first, unit, k * interval), formatMinor(amount), interval, unit);
+  });
 }
 
 /** Sandbox hook: the customer pays (or fails to pay) the order's initial payment. */

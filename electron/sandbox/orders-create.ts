@@ -8,6 +8,7 @@ import { parseDayMonthYear } from './dates.ts';
 import { isObject, type JsonObject } from './http.ts';
 import { readMinor } from './money.ts';
 import { buildOrder } from './order-builder.ts';
+import { scheduleInstalments } from './lifecycle.ts';
 import { priceLine, totalsOf, type LineRequest } from './pricing.ts';
 import type { OrderRecord, ProductRecord } from './records.ts';
 import {
@@ -196,6 +197,11 @@ function createOrder(context: ApiContext, type: PurchaseType): OrderRecord {
   }
 
   const lines = readLines(body, type, context, errors);
+  // ASSUMPTION: BillPro refuses an order whose currency is not its products' (no doc says how;
+  // an order in one currency charging a product priced in another would be a silent conversion).
+  const mismatched = lines.filter((line) => currency !== null && line.product.currency.toUpperCase() !== currency);
+  if (mismatched.length > 0)
+    errors.add('currency', `must be the currency of its products (${[...new Set(mismatched.map((l) => l.product.currency))].join(', ')})`);
   const product = lines.length === 1 ? lines[0]?.product : undefined;
   const productInterval = product?.scheduled_interval ? Number(product.scheduled_interval) : null;
 
@@ -235,6 +241,8 @@ function createOrder(context: ApiContext, type: PurchaseType): OrderRecord {
     }
     // The product's deposit, unless the order's price leaves less than it to pay.
     initialAmount = requestedDeposit ?? Math.min(readMinor(product?.deposit_amount) ?? 0, total);
+    // ASSUMPTION: start_date is DD/MM/YYYY like date_of_birth (the documented value was cut off,
+    // billpro-api.md §5.10) and may not be in the past.
     startDate = readOptionalText(body, 'start_date', errors);
     if (startDate !== null) {
       const startMs = parseDayMonthYear(startDate);
@@ -284,5 +292,6 @@ function createOrder(context: ApiContext, type: PurchaseType): OrderRecord {
     createdAtMs: state.clock.now(),
   });
   state.addOrder(order);
+  if (type === 'instalment' && state.instalmentsAt === 'creation') scheduleInstalments(state, order, state.clock.now());
   return order;
 }

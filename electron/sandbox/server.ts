@@ -42,6 +42,11 @@ export interface SandboxOptions {
   notFoundStatus?: 404 | 422;
   /** False makes the undocumented GET /orders answer 404, as a real BillPro may. Default true. */
   listOrders?: boolean;
+  /**
+   * When instalment billing events are created: with the order (default, as the scheduled-payments
+   * page says) or when the initial payment is approved.
+   */
+  instalmentsAt?: 'creation' | 'activation';
   /** Answer-shape variations (envelope, ids, amounts, timestamps, names); none by default. */
   wire?: WireVariations;
   /** No request log on stderr. Default true; the CLI turns the log on. */
@@ -108,6 +113,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   };
 
   const state = new SandboxState(MERCHANT_PROFILES, clockStartMs, seed);
+  state.instalmentsAt = options.instalmentsAt ?? 'creation';
   const tokens = sandboxTokens(seed);
   const book = new TokenBook(tokens);
   const faults = new FaultInjector(seed);
@@ -148,6 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       path: apiPath,
       query: url.searchParams,
       authorization: req.headers.authorization,
+      contentType: req.headers['content-type'],
       body,
     });
     if (fault?.kind === 'reset_after') req.socket.destroy();

@@ -62,6 +62,8 @@ export class SandboxState {
   readonly rng: Rng;
   /** `http://127.0.0.1:P`, for payment links. */
   origin = '';
+  /** When an instalment order's billing events are created (lifecycle.ts scheduleInstalments). */
+  instalmentsAt: 'creation' | 'activation' = 'creation';
   private readonly lastIds: Record<IdKind, number> = {
     product: 0,
     customer: 0,
