@@ -30,7 +30,7 @@ test('check compatibility against the sandbox and a variant BillPro', async ({ p
   await check.click();
   const summary = card.getByRole('status').filter({ hasText: /held ·/ });
   await expect(summary).toContainText(/\d+ held · 0 not held · \d+ not checked/, { timeout: 30_000 });
-  await expectNoSeriousA11yIssues(page);
+  await expectNoSeriousA11yIssues(page, 'settings: compatibility check');
   await card.getByRole('group', { name: 'BillPro compatibility' }).screenshot({ path: 'artifacts/compatibility-sandbox.png' });
 
   await setWire({ envelope: 'data', stringIds: true, zonelessTimestamps: true, paymentLinkField: 'payment_url', omitTotalAmount: true, notFoundBody: 'bad-request' });
@@ -55,7 +55,7 @@ test('Activity lists a record Desk could not read, with its shape and no values'
   await expect(section).toContainText('price: must be a plain non-negative amount');
   await expect(section).toContainText('money.decimal');
   await expect(section).not.toContainText('4.4e1');
-  await expectNoSeriousA11yIssues(page);
+  await expectNoSeriousA11yIssues(page, 'activity: unreadable record');
   await section.screenshot({ path: 'artifacts/activity-unreadable-record.png' });
   await setWire({});
 });
