@@ -113,6 +113,21 @@ export function readDayMonthYear(text: unknown): ReadDate | null {
   return dmy ? dateOf(Number(dmy[3]), Number(dmy[2]), Number(dmy[1])) : null;
 }
 
+const HTTP_DATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** An HTTP date (RFC 9110 IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`) in ms; null otherwise. */
+export function readHttpDate(text: string): number | null {
+  const match = HTTP_DATE.exec(text.trim());
+  if (!match) return null;
+  const [, d, mon, y, h, mi, s] = match;
+  const month = MONTHS.indexOf(mon!) + 1;
+  const day = Number(d);
+  if (!validDate(Number(y), month, day) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) return null;
+  return Date.UTC(Number(y), month - 1, day, Number(h), Number(mi), Math.min(59, Number(s)));
+}
+
 /** `DD/MM/YYYY` of a UTC instant. */
 export function formatDayMonthYear(ms: number): string {
   const date = new Date(ms);

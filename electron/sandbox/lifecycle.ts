@@ -4,6 +4,7 @@
  * handlers, the control endpoints and the clock all go through here, so a transition has one
  * definition.
  */
+import { timestampMs } from '../common/time.ts';
 import type { OrderStatus, ScheduledPaymentStatus } from '../common/wire.ts';
 import { addInterval, iso, parseDayMonthYear, DAY_MS } from './dates.ts';
 import { httpError } from './http.ts';
@@ -167,7 +168,7 @@ export function ensureNextSubscriptionPayment(
   }
   const interval = latest?.scheduled_interval ?? order.recurring_collection_interval ?? 1;
   const unit = latest?.scheduled_duration_unit ?? order.scheduled_duration_unit ?? 'MONTH';
-  const fromMs = latest ? Date.parse(latest.scheduled_at) : state.clock.now();
+  const fromMs = latest ? timestampMs(latest.scheduled_at) : state.clock.now();
   return addPayment(
     state,
     order,

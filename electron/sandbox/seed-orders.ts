@@ -5,6 +5,7 @@
  * collected every event…), and live orders keep their next events in the future, so moving the
  * clock collects them like new ones.
  */
+import { timestampMs } from '../common/time.ts';
 import type {
   DurationUnit,
   OrderStatus,
@@ -276,7 +277,7 @@ export function seedOrders(state: SandboxState, profile: MerchantProfile, count:
   const plans = Array.from({ length: count }, () => planOrder(products, now, rng));
   // Ids follow creation time, as on a real platform.
   plans.sort((a, b) => a.createdMs - b.createdMs);
-  const customerTimes = data.customers.map((c) => Date.parse(c.created_at));
+  const customerTimes = data.customers.map((c) => timestampMs(c.created_at));
 
   plans.forEach((plan, index) => {
     // A customer who existed when the order was placed (customers are in creation order).

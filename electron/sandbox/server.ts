@@ -3,6 +3,7 @@
  * /api/v1 (the same paths, shapes and errors the Desk's client expects), sandbox-only controls
  * at /__sandbox, and payment-link pages at /pay/<id>. The Desk talks to it like to any BillPro.
  */
+import { timestampMs } from '../common/time.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleApi, matchRoute, type ApiOptions } from './api.ts';
@@ -105,7 +106,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     customers: size('customers', options.customers, DEFAULT_SEED_SIZES.customers),
     orders: size('orders', options.orders, DEFAULT_SEED_SIZES.orders),
   };
-  const clockStartMs = Date.parse(options.clockStart ?? DEFAULT_CLOCK_START);
+  const clockStartMs = timestampMs(options.clockStart ?? DEFAULT_CLOCK_START);
   if (Number.isNaN(clockStartMs)) throw new Error('sandbox option clockStart must be an ISO 8601 date-time');
   const quiet = options.quiet ?? true;
   const log = (line: string): void => {

@@ -11,6 +11,7 @@ import { DeskError } from '../../common/errors.ts';
 import type { FieldErrors } from '../../common/errors.ts';
 import type { EndpointName, HttpMethod } from '../../common/endpoints.ts';
 import { ErrorBody, ValidationErrorBody } from '../../common/wire.ts';
+import { readHttpDate } from '../../common/time.ts';
 
 /** What the error messages may say about the request. Never holds the token. */
 export interface RequestContext {
@@ -261,10 +262,9 @@ export function parseRetryAfter(
   if (value === null || value === undefined) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number.parseInt(trimmed, 10) * 1000;
-  // Date.parse also takes loose forms like "5.5"; only a real date is trusted.
-  if (!/[a-z]/i.test(trimmed)) return undefined;
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
+  // Only an HTTP date (IMF-fixdate) is trusted; anything looser is ignored.
+  const at = readHttpDate(trimmed);
+  if (at === null) return undefined;
   return Math.max(0, at - now);
 }
 
