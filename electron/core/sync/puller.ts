@@ -43,9 +43,9 @@ export interface PullResult {
 export async function pullCollection(options: PullOptions): Promise<PullResult> {
   const { store, collection, fetchPage, signal } = options;
   const now = options.now ?? (() => new Date());
-  const startPage = store.syncState(collection).nextPage ?? 1;
+  const startPage = store.cache.syncState(collection).nextPage ?? 1;
   const full = startPage === 1;
-  const run = store.recordSync({ collection, full });
+  const run = store.syncLog.recordSync({ collection, full });
   let rows = 0;
   let pages = 0;
   let next = startPage;
@@ -73,7 +73,7 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
           const items = answer.value;
           const received = receivedCount(items);
           if (received > 0) {
-            tx.upsertMany(collection, items, { run });
+            tx.cache.upsertMany(collection, items, { run });
             rows += items.length;
             pages += 1;
           }
@@ -81,26 +81,26 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
           // without a readable id could be any row, so this run deletes nothing.
           for (const problem of setAsideOf(items)) {
             if (problem.id === null) unidentified = true;
-            else tx.markSeen(collection, problem.id, run);
+            else tx.cache.markSeen(collection, problem.id, run);
           }
           if (received < DEFAULT_PAGE_SIZE) {
             finished = true;
             break;
           }
-          tx.saveSyncProgress(collection, { nextPage: window[i]! + 1 });
+          tx.cache.saveSyncProgress(collection, { nextPage: window[i]! + 1 });
         }
       });
       if (failure !== null) throw failure;
       next += options.concurrency;
       options.onProgress({ collection, rows, pages, finished });
     }
-    const removed = full && !unidentified ? store.removeMissing(collection, run) : 0;
-    store.saveSyncProgress(collection, { nextPage: null, complete: true });
-    store.markSynced(collection, now().toISOString());
-    store.finishSync(run, { pages, rows });
+    const removed = full && !unidentified ? store.cache.removeMissing(collection, run) : 0;
+    store.cache.saveSyncProgress(collection, { nextPage: null, complete: true });
+    store.cache.markSynced(collection, now().toISOString());
+    store.syncLog.finishSync(run, { pages, rows });
     return { rows, pages, removed };
   } catch (error) {
-    store.finishSync(run, { pages, rows, error: asDeskError(error) });
+    store.syncLog.finishSync(run, { pages, rows, error: asDeskError(error) });
     throw error;
   }
 }
