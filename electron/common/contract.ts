@@ -355,7 +355,16 @@ export const methods = {
     z.object({ ...ProfileScoped, months: z.number().int().min(1).max(36).default(12), days: z.number().int().min(1).max(90).default(30) }),
     z.object({
       ordersByStatus: z.array(z.object({ status: z.string(), count: z.number().int() })),
-      valueByMonth: z.array(z.object({ month: z.string(), currency: z.string(), amount: z.string(), orders: z.number().int() })),
+      valueByMonth: z.array(
+        z.object({
+          month: z.string(),
+          currency: z.string(),
+          amount: z.string(),
+          orders: z.number().int(),
+          /** Orders BillPro gave no total for: counted in `orders`, not in `amount` (never guessed). */
+          withoutTotal: z.number().int().nonnegative(),
+        }),
+      ),
       paymentsDue: z.array(z.object({ date: z.string(), currency: z.string(), count: z.number().int(), amount: z.string() })),
       totals: z.object({ orders: z.number().int(), customers: z.number().int(), products: z.number().int() }),
       syncedAt: z.string().nullable(),

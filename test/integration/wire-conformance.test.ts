@@ -140,8 +140,15 @@ describe('answers Desk must not guess at', () => {
     const target = withDiscount ?? baseline.orders[0]!;
     const row = await call('orders.get', { profileId, id: target.id });
     expect(row.total_amount ?? null).toBeNull();
-    // Sorting by total never invents a figure: rows without one sort as unknown.
     expect(row.total_to_pay ?? null).toBe(target.total_to_pay ?? null);
+    // The dashboard's order value leaves out what it was not given, and says how many.
+    const summary = await call('dashboard.summary', { profileId, months: 36 });
+    const counted = summary.valueByMonth.reduce((n, m) => n + m.orders, 0);
+    const without = summary.valueByMonth.reduce((n, m) => n + m.withoutTotal, 0);
+    const expectedWithout = baseline.orders.filter((o) => o.status !== 'cancelled' && (o.total_to_pay === null || o.total_to_pay === undefined)).length;
+    expect(expectedWithout).toBeGreaterThan(0);
+    expect(without).toBe(expectedWithout);
+    expect(counted).toBeGreaterThanOrEqual(without);
   });
 
   it.each([

@@ -69,14 +69,18 @@ export interface MonthFigures {
   /** cents[currency][monthIndex] */
   cents: Record<string, number[]>;
   orders: Record<string, number[]>;
+  /** Orders in the window BillPro gave no total for: not in `cents` (never guessed). */
+  withoutTotal: number;
 }
 
 export function valueByMonth(summary: Summary, months: string[]): MonthFigures {
   const cents: Record<string, number[]> = {};
   const orders: Record<string, number[]> = {};
+  let withoutTotal = 0;
   for (const row of summary.valueByMonth) {
     const index = months.indexOf(row.month);
     if (index < 0) continue;
+    withoutTotal += row.withoutTotal;
     const currency = row.currency || '—';
     cents[currency] ??= months.map(() => 0);
     orders[currency] ??= months.map(() => 0);
@@ -85,7 +89,7 @@ export function valueByMonth(summary: Summary, months: string[]): MonthFigures {
   }
   const total = (c: string) => (cents[c] ?? []).reduce((a, b) => a + b, 0);
   const currencies = Object.keys(cents).sort((a, b) => total(b) - total(a) || a.localeCompare(b));
-  return { months, currencies, cents, orders };
+  return { months, currencies, cents, orders, withoutTotal };
 }
 
 export interface DayFigures {
