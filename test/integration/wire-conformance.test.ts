@@ -258,3 +258,26 @@ describe('compatibility check', () => {
     expect(again['order.total-amount']).toBe('not_held');
   });
 });
+
+describe('a BillPro without a list of orders', () => {
+  it('refreshes the orders it knows one by one; one it cannot read keeps its copy and the others still refresh', async () => {
+    const sandbox = await startSandbox({ port: 0, ...SIZES, listOrders: false });
+    running.push(sandbox);
+    const { call, profileId } = await deskOn(sandbox);
+    await call('sync.now', { profileId });
+    // Only orders still in play are refreshed one by one.
+    const inPlay = baseline.orders.filter((o) => ['draft', 'pending', 'rejected', 'active', 'failed', 'suspended', 'paused', 'review'].includes(o.status));
+    const [broken, fine] = [inPlay[0]!, inPlay[1]!];
+    for (const order of [broken, fine]) await call('orders.get', { profileId, id: order.id });
+    await fetch(`${sandbox.controlUrl}/wire`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${sandbox.tokens[0]!.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ breakRecords: { ids: [broken.id], field: 'status', value: 'shipped' } }),
+    });
+    await call('sync.now', { profileId });
+    expect((await call('orders.get', { profileId, id: broken.id })).status).toBe(broken.status);
+    expect((await call('orders.get', { profileId, id: fine.id })).status).toBe(fine.status);
+    const { problems } = await call('sync.readProblems', { profileId });
+    expect(problems.map((p) => [p.endpoint, p.id, p.assumptions])).toContainEqual(['getOrder', broken.id, ['enum.status']]);
+  });
+});
