@@ -15,6 +15,7 @@ import {
   isValidDateOfBirth,
   isValidEmail,
   normalisePhone,
+  type PhoneRule,
   readOptionalText,
   readRequiredText,
   TAKEN,
@@ -43,7 +44,7 @@ export function getCustomer(context: ApiContext): CustomerRecord {
 
 export function createCustomer(context: ApiContext): CustomerRecord {
   const { state, data } = context;
-  const fields = readCustomerFields(context.body, data, state.clock.now(), null);
+  const fields = readCustomerFields(context.body, data, state.clock.now(), null, state.phoneRule);
   const now = state.nowIso();
   const customer: CustomerRecord = {
     id: state.nextId('customer'),
@@ -65,7 +66,7 @@ export function createCustomer(context: ApiContext): CustomerRecord {
 export function updateCustomer(context: ApiContext): CustomerRecord {
   const { state, data } = context;
   const customer = getCustomer(context);
-  const fields = readCustomerFields(context.body, data, state.clock.now(), customer);
+  const fields = readCustomerFields(context.body, data, state.clock.now(), customer, state.phoneRule);
   const now = state.nowIso();
   data.customerEmails.delete(customer.email.toLowerCase());
   customer.first_name = fields.first_name;
@@ -111,6 +112,7 @@ function readCustomerFields(
   data: ProfileData,
   nowMs: number,
   existing: CustomerRecord | null,
+  phoneRule: PhoneRule,
 ): CustomerFields {
   const errors = new FieldErrors();
   const supplied = (key: string): boolean => existing === null || key in body;
@@ -153,7 +155,7 @@ function readCustomerFields(
     const country = billing ? asCountryCode(billing.country) : null;
     // ASSUMPTION: BillPro validates the phone against the billing country (the seed's 422 says
     // "invalid for the country code") and stores it rewritten as E.164; the rewrite is a guess.
-    const normalised = normalisePhone(phone, country);
+    const normalised = normalisePhone(phone, country, phoneRule);
     if (normalised === null) errors.add('phone', INVALID);
     else phone = normalised;
   }
