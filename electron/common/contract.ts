@@ -9,7 +9,7 @@
  * back out: `ProfileSummary` has no token field, and `profiles.add` takes one only as input.
  */
 import { z } from 'zod';
-import { ERROR_CODES } from './errors.ts';
+import { SerializedError } from './errors.ts';
 import type { EventName, MethodName } from './contract-names.ts';
 import {
   Customer,
@@ -25,7 +25,9 @@ import {
 
 // ---------------------------------------------------------------- shared pieces
 
-export const ProfileId = z.string().min(1).max(64);
+// Inputs are bounded everywhere (issue 12 finding 8): ids by range and alphabet, text by length,
+// lists by count, dates by format, free-form payloads by serialized size.
+export const ProfileId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'Not a profile id');
 export const ENVIRONMENTS = ['production', 'staging', 'custom', 'sandbox'] as const;
 export const Environment = z.enum(ENVIRONMENTS);
 export type Environment = z.infer<typeof Environment>;
@@ -56,11 +58,36 @@ export const ProfilesState = z.object({
 });
 export type ProfilesState = z.infer<typeof ProfilesState>;
 
+/** Host names that never leave this computer: the only ones a token may reach over plain http. */
+export function isLoopbackHostname(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+/** Why a BillPro base URL cannot carry a token, or null when it can. */
+export function baseUrlProblem(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'Enter a full URL, like https://app.bill.pro/api/v1';
+  }
+  if (url.protocol === 'https:') return url.username || url.password ? 'The URL cannot carry a user name or password.' : null;
+  if (url.protocol !== 'http:') return 'The URL must start with https://';
+  if (!isLoopbackHostname(url.hostname)) {
+    return 'Plain http:// would send the API token unencrypted: use https:// (http:// is allowed only for a server on this computer, like http://127.0.0.1).';
+  }
+  return url.username || url.password ? 'The URL cannot carry a user name or password.' : null;
+}
+
 const BaseUrl = z
   .string()
   .trim()
-  .url('Enter a full URL, like https://app.bill.pro/api/v1')
-  .refine((u) => /^https?:\/\//i.test(u), 'The URL must start with https:// (or http:// for a local server)');
+  .max(2048, 'That URL is too long')
+  .superRefine((u, ctx) => {
+    const problem = baseUrlProblem(u);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const ApiToken = z
   .string()
@@ -92,7 +119,19 @@ const LocalMarks = {
   /** True for a row created offline that BillPro has not confirmed yet (its id is temporary). */
   localOnly: z.boolean(),
 };
-const LocalId = z.number().int(); // temporary ids are negative
+const LocalId = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER); // temporary ids are negative
+const OutboxSeq = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** A day (YYYY-MM-DD) or an instant (ISO 8601 with a zone): what the date filters send. */
+const DateBound = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+const MAX_PAYLOAD_BYTES = 64 * 1024;
+/** An edited outbox payload: any JSON the outbox's own schema then checks, up to 64 KiB. */
+const EditedPayload = z.unknown().refine((value) => {
+  try {
+    return (JSON.stringify(value) ?? '').length <= MAX_PAYLOAD_BYTES;
+  } catch {
+    return false;
+  }
+}, 'The edited change is too large.');
 export const ProductRow = Product.extend({ ...LocalMarks });
 export const CustomerRow = Customer.extend({ id: LocalId, ...LocalMarks });
 export const OrderRow = OrderObject.extend({
@@ -110,7 +149,7 @@ export type ScheduledPaymentRow = z.output<typeof ScheduledPaymentRow>;
 
 const SortDirection = z.enum(['asc', 'desc']);
 const Paging = {
-  offset: z.number().int().nonnegative().default(0),
+  offset: z.number().int().nonnegative().max(10_000_000).default(0),
   limit: z.number().int().positive().max(1000).default(100),
   search: z.string().max(200).optional(),
 };
@@ -124,6 +163,21 @@ function page<T extends z.ZodType>(row: T) {
 }
 
 const ProfileScoped = { profileId: ProfileId };
+
+const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * A BillPro request body no bigger than 64 KiB once serialized: a backstop under the per-field
+ * lengths of wire.ts, so no path (IPC has no body limit of its own) queues megabytes.
+ */
+function bounded<T extends z.ZodType>(schema: T) {
+  return schema.refine((value) => {
+    try {
+      return (JSON.stringify(value) ?? '').length <= MAX_BODY_BYTES;
+    } catch {
+      return false;
+    }
+  }, 'This is too much text for BillPro: shorten the longest field.');
+}
 const EntityRef = z.object({ ...ProfileScoped, id: LocalId });
 
 // ---------------------------------------------------------------- reading what BillPro sends
@@ -163,15 +217,40 @@ export type CompatibilityResult = z.output<typeof CompatibilityResult>;
 
 export const OUTBOX_STATES = ['pending', 'sending', 'unknown', 'done', 'failed', 'conflict', 'discarded'] as const;
 
+/**
+ * One field of a stored change that a person may correct in Activity before sending it again.
+ * The Desk says which fields each kind of change offers (core/changes/); the renderer only shows
+ * them and writes the edits back at `path`.
+ */
+export const EditableField = z.object({
+  /** Dotted path inside the payload, e.g. `order.order_products.0.qty`. */
+  key: z.string(),
+  path: z.array(z.union([z.string(), z.number().int().nonnegative()])),
+  label: z.string(),
+  hint: z.string().nullable(),
+  /** The stored value as text ('' when absent or null). */
+  value: z.string(),
+  /** Numbers stay numbers when the edit is a number. */
+  numeric: z.boolean(),
+  /** What an emptied field becomes: left out, null, or an empty string (BillPro then says it is required). */
+  whenEmpty: z.enum(['omit', 'null', 'blank']),
+});
+export type EditableField = z.output<typeof EditableField>;
+
 export const OutboxEntrySummary = z.object({
   seq: z.number().int(),
   kind: z.string(),
-  /** One line a person understands, e.g. "Create customer dana@example.com". */
+  /**
+   * One line in the words of the action the person clicked, e.g. "Create customer
+   * dana@example.com", "Mark order INV-2041 as complete", "Skip payment due 2026-12-01 of order 99620".
+   */
   summary: z.string(),
+  /** The fields "Edit and retry" offers (empty: the change has nothing to edit). */
+  fields: z.array(EditableField),
   state: z.enum(OUTBOX_STATES),
   targetId: z.number().int(),
   attempts: z.number().int(),
-  lastError: SerializedErrorShape().nullable(),
+  lastError: SerializedError.nullable(),
   payload: z.unknown(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -199,13 +278,6 @@ export const SyncStatus = z.object({
 });
 export type SyncStatus = z.output<typeof SyncStatus>;
 
-function SerializedErrorShape() {
-  return z.object({
-    code: z.enum(ERROR_CODES),
-    message: z.string(),
-    fields: z.record(z.string(), z.array(z.string())).optional(),
-  });
-}
 
 // ---------------------------------------------------------------- methods
 
@@ -294,12 +366,12 @@ export const methods = {
   ),
   'customers.get': method(EntityRef, CustomerRow, 'One customer.'),
   'customers.create': method(
-    z.object({ ...ProfileScoped, customer: CustomerInput }),
+    z.object({ ...ProfileScoped, customer: bounded(CustomerInput) }),
     CustomerRow,
     'Create a customer (queued when offline).',
   ),
   'customers.update': method(
-    z.object({ ...ProfileScoped, id: LocalId, customer: CustomerInput }),
+    z.object({ ...ProfileScoped, id: LocalId, customer: bounded(CustomerInput) }),
     CustomerRow,
     'Update a customer; the addresses sent replace the stored ones.',
   ),
@@ -308,11 +380,11 @@ export const methods = {
     z.object({
       ...ProfileScoped,
       ...Paging,
-      status: z.array(OrderStatus).optional(),
+      status: z.array(OrderStatus).max(20).optional(),
       type: PurchaseType.optional(),
       customerId: LocalId.optional(),
-      createdFrom: z.string().optional(),
-      createdTo: z.string().optional(),
+      createdFrom: DateBound.optional(),
+      createdTo: DateBound.optional(),
       sort: z.object({ by: z.enum(['created_at', 'invoice_id', 'status', 'total', 'id']), dir: SortDirection }).optional(),
     }),
     page(OrderRow),
@@ -320,7 +392,7 @@ export const methods = {
   ),
   'orders.get': method(EntityRef, OrderRow, 'One order.'),
   'orders.create': method(
-    z.object({ ...ProfileScoped, purchaseType: PurchaseType, order: OrderInput.extend({ customer_id: LocalId }) }),
+    z.object({ ...ProfileScoped, purchaseType: PurchaseType, order: bounded(OrderInput.extend({ customer_id: LocalId })) }),
     OrderRow,
     'Create an order of one purchase type (queued when offline).',
   ),
@@ -374,17 +446,17 @@ export const methods = {
   'sync.now': method(z.object({ ...ProfileScoped }), Ok, 'Pull fresh data and push the outbox now.'),
   'sync.status': method(z.object({ ...ProfileScoped }), SyncStatus, 'Connectivity, last sync and the outbox counts.'),
   'outbox.list': method(
-    z.object({ ...ProfileScoped, states: z.array(z.enum(OUTBOX_STATES)).optional(), limit: z.number().int().positive().max(500).default(200) }),
+    z.object({ ...ProfileScoped, states: z.array(z.enum(OUTBOX_STATES)).max(OUTBOX_STATES.length).optional(), limit: z.number().int().positive().max(500).default(200) }),
     z.object({ entries: z.array(OutboxEntrySummary) }),
     'Changes made here and what became of them.',
   ),
   'outbox.retry': method(
-    z.object({ ...ProfileScoped, seq: z.number().int(), payload: z.unknown().optional() }),
+    z.object({ ...ProfileScoped, seq: OutboxSeq, payload: EditedPayload.optional() }),
     OutboxEntrySummary,
     'Send a failed change again, optionally edited.',
   ),
   'outbox.discard': method(
-    z.object({ ...ProfileScoped, seq: z.number().int() }),
+    z.object({ ...ProfileScoped, seq: OutboxSeq }),
     OutboxEntrySummary,
     "Give up on a change; BillPro's version of the row comes back on the next sync.",
   ),
@@ -438,13 +510,7 @@ export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
 // ---------------------------------------------------------------- transport
 
-export const SerializedError = z.object({
-  code: z.enum(ERROR_CODES),
-  message: z.string(),
-  fields: z.record(z.string(), z.array(z.string())).optional(),
-  status: z.number().int().optional(),
-});
-export type SerializedError = z.infer<typeof SerializedError>;
+export { SerializedError } from './errors.ts';
 
 /** Every call answers with a Result, so error codes and field messages survive IPC intact. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: SerializedError };

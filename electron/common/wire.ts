@@ -308,7 +308,10 @@ const positiveInt = (max: number) =>
 
 /** The body inside `{"order": …}` for the four create endpoints (billpro-api.md §2.3). */
 export const OrderInput = z.strictObject({
-  currency: z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code such as GBP'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code, like EUR')
+    .refine(isCurrencyCode, 'must be an ISO 4217 currency code such as GBP'),
   customer_id: Id,
   invoice_id: text(L.invoiceId).optional(),
   order_products: z.array(OrderProductInput).min(1),

@@ -11,6 +11,7 @@ import {
   ENVIRONMENT_BASE_URLS,
   methods,
   type ConnectionInput,
+  type Environment,
   type EventEnvelope,
   type EventName,
   type EventPayload,
@@ -22,11 +23,12 @@ import {
   type Result,
 } from '../common/contract.ts';
 import { BillProClient, type BillProConnection } from './billpro/index.ts';
-import { DeskError, isDeskError } from '../common/errors.ts';
+import { DeskError, isDeskError, serializeError } from '../common/errors.ts';
+import { fieldErrorsOf } from '../common/issues.ts';
+import { describeError, openLog, type DeskLog } from './log.ts';
 import { ProfileRegistry, type StoredProfile } from './profiles.ts';
 import { cacheKeyAccount, tokenAccount, type SecretStore } from './secrets.ts';
 import { ProfileSession, type SessionTuning } from './session.ts';
-import { EmbeddedSandbox } from './embedded-sandbox.ts';
 
 export interface DeskOptions {
   dataDir: string;
@@ -36,6 +38,19 @@ export interface DeskOptions {
   platform: string;
   /** Tunables for tests and benchmarks; the app uses the defaults. */
   tuning?: SessionTuning;
+  /**
+   * BillPros the app starts itself, by environment: the entry points hand in the built-in
+   * sandbox as `sandbox`. A profile of such an environment gets its address and token from the
+   * launcher each launch; without one, "Try the sandbox" says it is not available.
+   */
+  launchers?: Partial<Record<Environment, BillProLauncher>>;
+}
+
+/** A BillPro started on demand (on a new loopback port each launch), e.g. the built-in sandbox. */
+export interface BillProLauncher {
+  /** Starts it once (later calls answer the same one) and says where it listens and its token. */
+  start(): Promise<{ baseUrl: string; token: string }>;
+  stop(): Promise<void>;
 }
 
 type Input<M extends MethodName> = z.output<Methods[M]['input']>;
@@ -44,14 +59,17 @@ type Handlers = { [M in MethodName]: (input: Input<M>) => Promise<MethodOutput<M
 export class Desk {
   private readonly listeners = new Set<(envelope: EventEnvelope) => void>();
   private readonly sessions = new Map<string, Promise<ProfileSession>>();
-  private readonly sandbox = new EmbeddedSandbox();
+  /** `<dataDir>/logs/desk.log`: the details an error to the renderer leaves out. */
+  readonly log: DeskLog;
   private closed = false;
 
   private constructor(
     private readonly options: DeskOptions,
     private readonly registry: ProfileRegistry,
     readonly startupProblem: string | null,
-  ) {}
+  ) {
+    this.log = openLog(options.dataDir);
+  }
 
   static async create(options: DeskOptions): Promise<Desk> {
     const { registry, problem } = await ProfileRegistry.open(options.dataDir);
@@ -69,18 +87,17 @@ export class Desk {
     if (!spec) return failure(new DeskError('BAD_INPUT', `Unknown Desk method ${String(name)}.`));
     const parsed = spec.input.safeParse(input ?? {});
     if (!parsed.success) {
-      const fields: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues) {
-        const key = issue.path.join('.') || '_';
-        (fields[key] ??= []).push(issue.message);
-      }
+      const fields = fieldErrorsOf(parsed.error.issues);
       return failure(new DeskError('BAD_INPUT', 'Some values are missing or not valid.', { fields }));
     }
     try {
       const handler = this.handlers[name] as (value: unknown) => Promise<unknown>;
       return { ok: true, value: await handler(parsed.data) };
     } catch (error) {
-      return failure(error);
+      // The person gets a code and a sentence; the log gets the cause chain (paths, library text).
+      const serialized = serializeError(error);
+      this.log.error('call.failed', { method: name, code: serialized.code, status: serialized.status, detail: describeError(error) });
+      return { ok: false, error: serialized };
     }
   }
 
@@ -95,7 +112,7 @@ export class Desk {
     const sessions = await Promise.allSettled(this.sessions.values());
     for (const s of sessions) if (s.status === 'fulfilled') await s.value.close();
     this.sessions.clear();
-    await this.sandbox.stop();
+    await Promise.allSettled(Object.values(this.options.launchers ?? {}).map((launcher) => launcher.stop()));
   }
 
   // ---------------------------------------------------------------- methods
@@ -135,12 +152,18 @@ export class Desk {
       if (connection) {
         const token = connection.token ?? (await this.tokenOf(current));
         const target = resolveConnection({
-          environment: connection.environment ?? (current.environment === 'sandbox' ? 'custom' : current.environment),
+          environment: connection.environment ?? (this.launcherOf(current) ? 'custom' : current.environment),
           baseUrl: connection.baseUrl ?? current.baseUrl,
           billproProfileId:
             connection.billproProfileId === undefined ? current.billproProfileId : connection.billproProfileId,
           token,
         });
+        // A saved token goes only to the BillPro it was saved for: a new origin needs the token again.
+        if (!connection.token && new URL(target.baseUrl).origin !== new URL(current.baseUrl).origin) {
+          throw new DeskError('BAD_INPUT', 'Enter the API token again to connect this profile to a new address.', {
+            fields: { token: ['A saved token is only sent to the address it was saved for: paste it again for this one.'] },
+          });
+        }
         await testConnection(target, this.options.tuning);
         if (connection.token) await this.options.secrets.set(tokenAccount(id), target.token);
         changes = { ...changes, baseUrl: target.baseUrl, billproProfileId: target.profileId ?? null };
@@ -182,7 +205,9 @@ export class Desk {
     },
 
     'profiles.trySandbox': async () => {
-      const running = await this.sandbox.start();
+      const launcher = this.options.launchers?.sandbox;
+      if (!launcher) throw new DeskError('BAD_INPUT', 'This build of BillPro Desk has no built-in sandbox.');
+      const running = await launcher.start();
       const existing = this.registry.list().find((p) => p.environment === 'sandbox');
       const profile =
         existing ??
@@ -279,23 +304,20 @@ export class Desk {
     return session;
   }
 
+  private launcherOf(profile: StoredProfile): BillProLauncher | undefined {
+    return this.options.launchers?.[profile.environment];
+  }
+
   private async connectionOf(profile: StoredProfile): Promise<BillProConnection> {
-    let baseUrl = profile.baseUrl;
-    let token: string;
-    if (profile.environment === 'sandbox') {
-      // The built-in sandbox listens on a new loopback port each launch.
-      const running = await this.sandbox.start();
-      baseUrl = running.baseUrl;
-      if (baseUrl !== profile.baseUrl) await this.registry.update(profile.id, { baseUrl });
-      token = (await this.options.secrets.get(tokenAccount(profile.id))) ?? running.token;
-      if (token !== running.token) {
-        token = running.token;
-        await this.options.secrets.set(tokenAccount(profile.id), token);
-      }
-    } else {
-      token = await this.tokenOf(profile);
+    const launcher = this.launcherOf(profile);
+    if (!launcher) return { baseUrl: profile.baseUrl, token: await this.tokenOf(profile), profileId: profile.billproProfileId };
+    // A launched BillPro listens on a new loopback port each launch, with its own token.
+    const running = await launcher.start();
+    if (running.baseUrl !== profile.baseUrl) await this.registry.update(profile.id, { baseUrl: running.baseUrl });
+    if ((await this.options.secrets.get(tokenAccount(profile.id))) !== running.token) {
+      await this.options.secrets.set(tokenAccount(profile.id), running.token);
     }
-    return { baseUrl, token, profileId: profile.billproProfileId };
+    return { baseUrl: running.baseUrl, token: running.token, profileId: profile.billproProfileId };
   }
 
   private async tokenOf(profile: StoredProfile): Promise<string> {
@@ -415,9 +437,5 @@ function explainConnectionFailure(error: unknown): unknown {
 }
 
 function failure(error: unknown): Result<never> {
-  if (isDeskError(error)) return { ok: false, error: error.toJSON() };
-  return {
-    ok: false,
-    error: { code: 'SERVER', message: 'Something went wrong inside Desk. Try again; if it keeps happening, restart the app.' },
-  };
+  return { ok: false, error: serializeError(error) };
 }

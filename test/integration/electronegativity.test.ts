@@ -59,8 +59,8 @@ const ALLOWED: Allowed[] = [
     file: 'window.ts',
     severity: 'MEDIUM',
     source:
-      /^\s*if \(decision\.openExternally !== null\) void shell\.openExternal\(decision\.openExternally\);$/,
-    why: 'A manual-review prompt for any non-constant URL. The URL comes from decideWindowOpen, which passes https: URLs without credentials only (shell-policy.test.ts covers javascript:, file:, http:, smb:, ms-msdt: and user@host).',
+      /^\s*void openExternalLink\(url, links, ask, \(safeUrl\) => shell\.openExternal\(safeUrl\)\)\.catch\(\(\) => undefined\);$/,
+    why: 'A manual-review prompt for any non-constant URL. The URL comes from ExternalLinkGate: https: URLs without credentials only (shell-policy.test.ts covers javascript:, file:, http:, smb:, ms-msdt: and user@host), and a host other than BillPro\'s only after the person said yes in a main-process dialog (test/security/external-links.test.ts).',
   },
   {
     id: 'CSP_GLOBAL_CHECK',

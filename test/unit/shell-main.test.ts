@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES, channelOf, type Result } from '../../electron/common/contract.ts';
 import { cspHeader } from '../../electron/core/shell-policy.ts';
 import { mainOptions } from '../../scripts/build-electron.mjs';
@@ -76,6 +76,9 @@ interface Harness {
     }
   >;
   opened: string[];
+  /** The questions the main process asked with a message box, and the button each answer picks. */
+  asked: string[];
+  answers: number[];
   menu: {
     template: Array<{
       label?: string;
@@ -101,6 +104,8 @@ function fakeElectron(options: {
   const permission: Harness['permission'] = {};
   const windows: Harness['windows'] = [];
   const opened: string[] = [];
+  const asked: string[] = [];
+  const answers: number[] = [];
   const errors: string[] = [];
   let isReady = false;
   let resolveReady: () => void = () => {};
@@ -136,6 +141,7 @@ function fakeElectron(options: {
 
   class BrowserWindow extends Emitter {
     static getAllWindows = () => windows;
+    static fromWebContents = (contents: unknown) => windows.find((w) => w.webContents === contents) ?? null;
     readonly webContents = new FakeWebContents();
     loaded: string | null = null;
     shown = false;
@@ -196,7 +202,10 @@ function fakeElectron(options: {
     },
     dialog: {
       showErrorBox: (title: string, detail: string) => errors.push(`${title}: ${detail}`),
-      showMessageBox: () => Promise.resolve({ response: 0 }),
+      showMessageBox: (...args: unknown[]) => {
+        asked.push((args.at(-1) as { message: string }).message);
+        return Promise.resolve({ response: answers.shift() ?? 0 });
+      },
     },
     shell: {
       openExternal: (url: string) => {
@@ -216,6 +225,8 @@ function fakeElectron(options: {
     permission,
     windows,
     opened,
+    asked,
+    answers,
     errors,
     quitDone,
     ready: () => {
@@ -401,6 +412,20 @@ describe('main process start-up', () => {
     expect(contents.windowOpenHandler?.({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
     expect(contents.windowOpenHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
     expect(h.opened).toEqual(['https://docs.bill.pro/orders']);
+    expect(h.asked).toEqual([]);
+
+    // A payment link on another host: the main process asks, host first; "Cancel" opens nothing.
+    h.answers.push(1);
+    expect(contents.windowOpenHandler?.({ url: 'https://pay.psp.example/c/123' })).toEqual({ action: 'deny' });
+    await vi.waitFor(() => expect(h.asked).toEqual(['Open a page on pay.psp.example in your browser?']));
+    expect(h.opened).toEqual(['https://docs.bill.pro/orders']);
+    // Asked again; "Open in browser" opens it, and that host is not asked about again this run.
+    h.answers.push(0);
+    contents.windowOpenHandler?.({ url: 'https://pay.psp.example/c/123' });
+    await vi.waitFor(() => expect(h.opened).toEqual(['https://docs.bill.pro/orders', 'https://pay.psp.example/c/123']));
+    contents.windowOpenHandler?.({ url: 'https://pay.psp.example/c/456' });
+    await vi.waitFor(() => expect(h.opened).toHaveLength(3));
+    expect(h.asked).toHaveLength(2);
 
     const answers: boolean[] = [];
     (h.permission.request as (...a: unknown[]) => void)(

@@ -12,6 +12,8 @@ export interface SessionTuning {
   requestTimeoutMs?: number;
   syncIntervalMs?: number;
   probeIntervalMs?: number;
+  /** How long Activity keeps changes that reached BillPro or were discarded. Default 30 days. */
+  outboxKeepDays?: number;
 }
 
 export interface SessionContext {

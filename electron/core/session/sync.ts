@@ -8,7 +8,8 @@ import type { SyncStatus } from '../../common/contract.ts';
 import type { OrderStatus } from '../../common/wire.ts';
 import { DeskError, isDeskError } from '../../common/errors.ts';
 import { isListOrdersUnsupported } from '../billpro/client.ts';
-import type { Collection } from '../store/index.ts';
+import { LIVE, PRELIMINARY } from '../changes/index.ts';
+import { TABLES, type Collection } from '../store/index.ts';
 import { isPersistentReadFailure } from '../billpro/envelope.ts';
 import { pullCollection, refreshEach } from '../sync/puller.ts';
 import type { Pusher } from '../sync/pusher.ts';
@@ -16,8 +17,6 @@ import type { SessionContext } from './context.ts';
 import { EVENT_COLLECTION } from './events.ts';
 import { lastSyncedAt } from './rows.ts';
 
-const PRELIMINARY: readonly OrderStatus[] = ['draft', 'pending', 'rejected'];
-const LIVE: readonly OrderStatus[] = ['active', 'failed', 'suspended', 'paused', 'review'];
 /** The least time between two pulls started by connectivity coming back. */
 const RECONNECT_PULL_GAP_MS = 30_000;
 /** Scheduled payments are listed per order: sync them for the most recent live orders only. */
@@ -76,7 +75,8 @@ export class SessionSync {
     return {
       entries: this.ctx.store.syncLog.listSyncHistory(limit).map((h) => ({
         id: h.id,
-        collection: h.collection,
+        // The contract's name (as in events), not the store's key.
+        collection: TABLES[h.collection],
         full: h.full,
         startedAt: h.startedAt,
         finishedAt: h.finishedAt,

@@ -17,6 +17,9 @@ import type { SqlParams, SqlValue } from './database.ts';
 import { DeskError } from '../../common/errors.ts';
 import { toMinorUnits } from '../../common/money.ts';
 import { normaliseTimestamp } from '../../common/time.ts';
+import type { SYNC_COLLECTIONS } from '../../common/contract.ts';
+
+type SyncCollection = (typeof SYNC_COLLECTIONS)[number];
 
 export const COLLECTIONS = ['products', 'customers', 'orders', 'scheduledPayments'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
@@ -50,7 +53,11 @@ export const ENTITY_SCHEMAS: { [C in Collection]: z.ZodType<EntityMap[C]> } = {
   scheduledPayments: CachedScheduledPayment,
 };
 
-export const TABLES: Record<Collection, string> = {
+/**
+ * A collection's table, which is also its name in the contract (`SyncCollection`: events, sync
+ * history): one translation from the store's camelCase keys, used by both.
+ */
+export const TABLES: Record<Collection, SyncCollection> = {
   products: 'products',
   customers: 'customers',
   orders: 'orders',
