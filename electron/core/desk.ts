@@ -459,6 +459,8 @@ export class Desk {
     'dashboard.summary': async ({ profileId, months, days }) => (await this.session(profileId)).reads.summary(months, days),
     'sync.status': async ({ profileId }) => (await this.session(profileId)).sync.status(),
     'sync.history': async ({ profileId, limit }) => (await this.session(profileId)).sync.history(limit),
+    'sync.readProblems': async ({ profileId }) => (await this.session(profileId)).readProblems.list(),
+    'profiles.checkCompatibility': async ({ profileId }) => (await this.session(profileId)).checkCompatibility(),
     'outbox.list': async (input) => (await this.session(input.profileId)).outbox.list(input),
     'outbox.retry': async ({ profileId, seq, payload }) => (await this.session(profileId)).outbox.retry(seq, payload),
     'outbox.discard': async ({ profileId, seq }) => (await this.session(profileId)).outbox.discard(seq),
