@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { DeskError } from '../../common/errors.ts';
 import { fieldErrorsOf } from '../../common/issues.ts';
 import { CREATE_ORDER_ENDPOINT, DEFAULT_PAGE_SIZE, QUERY } from '../../common/endpoints.ts';
-import { readList, readOne, readOneOrAcknowledgement } from './envelope.ts';
+import { readList, readOne, readOneOrAcknowledgement, receivedCount } from './envelope.ts';
 import { Transport } from './transport.ts';
 import type { BillProConnection, TransportOptions } from './transport.ts';
 import {
@@ -296,9 +296,9 @@ export class BillProClient {
         read: (reply, ctx) => readList(reply, 'listScheduledPayments', ScheduledPayment, ctx),
       });
       const ids = items.map((item) => item.id).join(',');
-      if (items.length === 0 || ids === previous) return all;
+      if (receivedCount(items) === 0 || ids === previous) return all;
       all.push(...items);
-      if (items.length < DEFAULT_PAGE_SIZE) return all;
+      if (receivedCount(items) < DEFAULT_PAGE_SIZE) return all;
       previous = ids;
     }
   }
@@ -350,7 +350,7 @@ async function* pages<T extends { id: number }>(
   for (;;) {
     opts.signal?.throwIfAborted();
     const items = await fetchPage(page);
-    if (items.length === 0) return;
+    if (receivedCount(items) === 0) return;
     const ids = items.map((item) => item.id).join(',');
     if (ids === previous) {
       throw new DeskError(
@@ -359,7 +359,8 @@ async function* pages<T extends { id: number }>(
       );
     }
     yield { page, items };
-    if (items.length < DEFAULT_PAGE_SIZE) return;
+    // A page is short when BillPro sent fewer records, not when Desk set some aside.
+    if (receivedCount(items) < DEFAULT_PAGE_SIZE) return;
     previous = ids;
     page += 1;
   }

@@ -10,7 +10,8 @@
 import { DeskError } from '../../common/errors.ts';
 import type { FieldErrors } from '../../common/errors.ts';
 import type { EndpointName, HttpMethod } from '../../common/endpoints.ts';
-import { ErrorBody, ValidationErrorBody } from '../../common/wire.ts';
+import { CustomerInput, ErrorBody, OrderInput, ScheduledPaymentUpdate, ValidationErrorBody } from '../../common/wire.ts';
+import { readHttpDate } from '../../common/time.ts';
 
 /** What the error messages may say about the request. Never holds the token. */
 export interface RequestContext {
@@ -56,7 +57,41 @@ const CONFLICT_WORDING = new RegExp(
   'i',
 );
 
-const NOT_FOUND_WORDING = /\bnot found\b|\bdoes not exist\b|\bno such\b|\bcould not find\b/i;
+/**
+ * Not-found in words: "Not found", "Record not found", Rails' "Couldn't find Order with 'id'=7",
+ * "does not exist", "no such …".
+ */
+const NOT_FOUND_WORDING = /\bnot[ _]found\b|\bdoes not exist\b|\bno such\b|\bcould(?:n[’']t| not) find\b/i;
+
+/** The audit's not-found body, `{"error":"Bad Request"}` with 422 (billpro-api.md §1.6). */
+const GENERIC_BAD_REQUEST = /^bad request\.?$/i;
+
+/** Reads of one record (or of the undocumented order list), where a bare 422 can only mean "no such". */
+const READS_BY_ID = new Set<EndpointName>(['getProduct', 'getCustomer', 'getOrder', 'listOrders', 'listScheduledPayments']);
+
+/**
+ * True when an error answer means "BillPro has no such record": 404/410; a 400/422 whose words
+ * say so; or, for a read of one record, a 422 with no field errors and only a generic message
+ * (assumption `errors.not-found-as-422`).
+ */
+export function meansNotFound(
+  status: number,
+  endpoint: EndpointName,
+  method: HttpMethod,
+  fields: FieldErrors | undefined,
+  serverText: string | undefined,
+): boolean {
+  if (status === 404 || status === 410) return true;
+  if (status !== 400 && status !== 422) return false;
+  if (fields) return false;
+  if (serverText && NOT_FOUND_WORDING.test(serverText)) return true;
+  return (
+    status === 422 &&
+    method === 'GET' &&
+    READS_BY_ID.has(endpoint) &&
+    (serverText === undefined || GENERIC_BAD_REQUEST.test(serverText))
+  );
+}
 
 const PROFILE_REQUIRED_WORDING = /profile_id/i;
 
@@ -97,12 +132,9 @@ export function errorFromResponse(
     );
   }
 
-  // The audit says BillPro answers not-found with 422 (billpro-api.md §1.6): judge it by its words.
-  if (
-    status === 404 ||
-    status === 410 ||
-    (status === 422 && !fields && serverText && NOT_FOUND_WORDING.test(serverText))
-  ) {
+  // The audit says BillPro answers not-found with 422 (billpro-api.md §1.6): judged by its words
+  // and by what was asked.
+  if (meansNotFound(status, ctx.endpoint, ctx.method, fields, serverText)) {
     return new DeskError(
       'NOT_FOUND',
       `BillPro has no ${ctx.subject}. It may have been removed, or it belongs to another merchant profile.`,
@@ -230,10 +262,9 @@ export function parseRetryAfter(
   if (value === null || value === undefined) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number.parseInt(trimmed, 10) * 1000;
-  // Date.parse also takes loose forms like "5.5"; only a real date is trusted.
-  if (!/[a-z]/i.test(trimmed)) return undefined;
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
+  // Only an HTTP date (IMF-fixdate) is trusted; anything looser is ignored.
+  const at = readHttpDate(trimmed);
+  if (at === null) return undefined;
   return Math.max(0, at - now);
 }
 
@@ -256,7 +287,11 @@ function fieldErrors(body: unknown, redact: (text: string) => string): FieldErro
     const keys = Object.keys(parsed.data);
     if (!keys.some((key) => !NON_FIELD_KEYS.has(key))) continue;
     const fields: FieldErrors = {};
-    for (const key of keys) fields[key] = (parsed.data[key] ?? []).map(redact);
+    for (const key of keys) {
+      // A field name Desk does not know is not repeated: it could be anything the server echoed.
+      const name = isKnownFieldName(key) ? key : UNKNOWN_FIELD;
+      (fields[name] ??= []).push(...(parsed.data[key] ?? []).map(redact));
+    }
     return fields;
   }
   return undefined;
@@ -284,8 +319,44 @@ function tidy(text: string, redact: (text: string) => string): string | undefine
 
 function describeFields(fields: FieldErrors): string {
   return Object.entries(fields)
-    .map(([field, messages]) => `${field.replace(/_/g, ' ')} ${messages.join(', ')}`)
+    .map(([field, messages]) =>
+      field === UNKNOWN_FIELD ? `another field: ${messages.join(', ')}` : `${field.replace(/_/g, ' ')} ${messages.join(', ')}`,
+    )
     .join('; ');
+}
+
+/** Where the messages of field names Desk does not know go (never the name itself). */
+export const UNKNOWN_FIELD = '_';
+
+/** Every field name Desk sends in a request body, at any depth. */
+const KNOWN_FIELD_NAMES: ReadonlySet<string> = new Set([
+  ...NON_FIELD_KEYS,
+  ...fieldNamesOf(CustomerInput),
+  ...fieldNamesOf(OrderInput),
+  ...fieldNamesOf(ScheduledPaymentUpdate),
+  'customer',
+  'order',
+  'scheduled_payment',
+]);
+
+function fieldNamesOf(schema: unknown, into: Set<string> = new Set()): Set<string> {
+  // zod 4: objects expose `shape`; optional, nullable, array and pipe wrappers hold the inner type.
+  const node = schema as { shape?: Record<string, unknown>; def?: { innerType?: unknown; element?: unknown; in?: unknown } };
+  if (node.shape) {
+    for (const [name, inner] of Object.entries(node.shape)) {
+      into.add(name);
+      fieldNamesOf(inner, into);
+    }
+  }
+  for (const inner of [node.def?.innerType, node.def?.element, node.def?.in]) if (inner) fieldNamesOf(inner, into);
+  return into;
+}
+
+/** `phone`, `addresses.billing_address.city`, `order_products[0].qty`: each part a known name or an index. */
+function isKnownFieldName(key: string): boolean {
+  if (key.length > 120) return false;
+  const parts = key.split(/[.[\]]+/).filter((p) => p !== '');
+  return parts.length > 0 && parts.every((p) => KNOWN_FIELD_NAMES.has(p) || /^\d{1,4}$/.test(p));
 }
 
 /** The network error code somewhere in undici's `TypeError: fetch failed` cause chain. */

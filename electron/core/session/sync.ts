@@ -10,6 +10,7 @@ import { DeskError, isDeskError } from '../../common/errors.ts';
 import { isListOrdersUnsupported } from '../billpro/client.ts';
 import { LIVE, PRELIMINARY } from '../changes/index.ts';
 import { TABLES, type Collection } from '../store/index.ts';
+import { isPersistentReadFailure } from '../billpro/envelope.ts';
 import { pullCollection, refreshEach } from '../sync/puller.ts';
 import type { Pusher } from '../sync/pusher.ts';
 import type { SessionContext } from './context.ts';
@@ -168,8 +169,15 @@ export class SessionSync {
       ids,
       concurrency,
       signal,
-      (id) => client.getOrder(id, { signal }),
-      (_, order) => store.cache.upsertMany('orders', [order]),
+      // An order Desk cannot read is reported (envelope.ts) and its cached copy kept; the others
+      // are still refreshed.
+      (id) => client.getOrder(id, { signal }).catch((error: unknown) => {
+        if (isPersistentReadFailure(error)) return null;
+        throw error;
+      }),
+      (_, order) => {
+        if (order) store.cache.upsertMany('orders', [order]);
+      },
       () => undefined,
     );
     store.cache.markSynced('orders', new Date().toISOString());

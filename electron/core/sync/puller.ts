@@ -7,10 +7,12 @@
  * - A pull that ran from page 1 to the end removes the rows BillPro no longer lists (deletions
  *   and cancellations reflected); a resumed pull leaves that to the next full one.
  * - Rows with changes waiting in the outbox are never overwritten by a page (the store keeps them).
+ * - A record Desk could not read is set aside (the client reports it) and its cached copy kept.
  */
 import { DEFAULT_PAGE_SIZE } from '../../common/endpoints.ts';
 import { DeskError, isDeskError } from '../../common/errors.ts';
 import type { Collection, Store } from '../store/index.ts';
+import { receivedCount, setAsideOf } from '../billpro/envelope.ts';
 
 export type FetchPage = (page: number, signal: AbortSignal) => Promise<unknown[]>;
 
@@ -47,6 +49,7 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
   let rows = 0;
   let pages = 0;
   let next = startPage;
+  let unidentified = false;
   const fetchWindow = (first: number) =>
     Promise.allSettled(Array.from({ length: options.concurrency }, (_, i) => fetchPage(first + i, signal)));
   try {
@@ -57,7 +60,7 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
       const window = Array.from({ length: options.concurrency }, (_, i) => next + i);
       // While this window is written, the next one is already on its way — unless this one
       // failed or reached the end, so no page past the end is asked for twice.
-      const ends = answers.some((a) => a.status === 'rejected' || a.value.length < DEFAULT_PAGE_SIZE);
+      const ends = answers.some((a) => a.status === 'rejected' || receivedCount(a.value) < DEFAULT_PAGE_SIZE);
       if (!ends) inFlight = fetchWindow(next + options.concurrency);
       let failure: unknown = null;
       // One transaction per window: its rows and the page to resume from land together.
@@ -68,12 +71,19 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
             break;
           }
           const items = answer.value;
-          if (items.length > 0) {
+          const received = receivedCount(items);
+          if (received > 0) {
             tx.cache.upsertMany(collection, items, { run });
             rows += items.length;
             pages += 1;
           }
-          if (items.length < DEFAULT_PAGE_SIZE) {
+          // A record Desk could not read keeps its cached copy: it is seen, not missing. One
+          // without a readable id could be any row, so this run deletes nothing.
+          for (const problem of setAsideOf(items)) {
+            if (problem.id === null) unidentified = true;
+            else tx.cache.markSeen(collection, problem.id, run);
+          }
+          if (received < DEFAULT_PAGE_SIZE) {
             finished = true;
             break;
           }
@@ -84,7 +94,7 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
       next += options.concurrency;
       options.onProgress({ collection, rows, pages, finished });
     }
-    const removed = full ? store.cache.removeMissing(collection, run) : 0;
+    const removed = full && !unidentified ? store.cache.removeMissing(collection, run) : 0;
     store.cache.saveSyncProgress(collection, { nextPage: null, complete: true });
     store.cache.markSynced(collection, now().toISOString());
     store.syncLog.finishSync(run, { pages, rows });
