@@ -11,7 +11,8 @@ import { DEFAULT_SEED_SIZES } from './seed.ts';
 import { startSandbox, type SandboxOptions } from './server.ts';
 
 const USAGE = `usage: sandbox [--port P] [--seed S] [--products N] [--customers N] [--orders N]
-               [--clock-start ISO] [--not-found-status 404|422] [--no-list-orders] [--quiet]`;
+               [--clock-start ISO] [--not-found-status 404|422] [--no-list-orders] [--quiet]
+               [--page-size N] [--newest-first] [--ignore-page] [--rate-limit N-per-minute]`;
 
 function fail(message: string, code: number): never {
   process.stderr.write(`billpro sandbox: ${message}\n`);
@@ -38,6 +39,10 @@ function readOptions(): SandboxOptions {
         'not-found-status': { type: 'string' },
         'no-list-orders': { type: 'boolean' },
         quiet: { type: 'boolean' },
+        'page-size': { type: 'string' },
+        'newest-first': { type: 'boolean' },
+        'ignore-page': { type: 'boolean' },
+        'rate-limit': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -65,6 +70,10 @@ function readOptions(): SandboxOptions {
     notFoundStatus: notFound === '422' ? 422 : 404,
     listOrders: !values['no-list-orders'],
     quiet: values.quiet ?? false,
+    pageSize: whole('page-size', values['page-size']),
+    listOrder: values['newest-first'] ? 'newest_first' : 'oldest_first',
+    ignorePage: values['ignore-page'] ?? false,
+    rateLimitPerMinute: whole('rate-limit', values['rate-limit']) ?? null,
   };
 }
 
