@@ -40,8 +40,16 @@ export interface DeskOptions {
 
 export interface SessionTuning {
   requestTimeoutMs?: number;
+  /** How often the newest records of orders and customers are fetched. Default 120 000. */
   syncIntervalMs?: number;
+  /** While BillPro is not answering: how often to ask again. Default 3 000. */
   probeIntervalMs?: number;
+  /** While online: probe after this long without any answer from BillPro. Default 10 000. */
+  probeSilenceMs?: number;
+  /** A probe's timeout. Default 4 000. */
+  probeTimeoutMs?: number;
+  /** The request budget's ceiling. Default 3 000 a minute. */
+  requestsPerMinute?: number;
 }
 
 type Input<M extends MethodName> = z.output<Methods[M]['input']>;
@@ -240,6 +248,10 @@ export class Desk {
     },
     'dashboard.summary': async ({ profileId, months, days }) => (await this.session(profileId)).summary(months, days),
     'sync.status': async ({ profileId }) => (await this.session(profileId)).status(),
+    'sync.budget': async ({ profileId }) => (await this.session(profileId)).budgetStatus(),
+    'sync.removals': async ({ profileId }) => (await this.session(profileId)).pendingRemovals(),
+    'sync.decideRemoval': async ({ profileId, collection, confirm }) =>
+      (await this.session(profileId)).decideRemoval(collection, confirm),
     'sync.history': async ({ profileId, limit }) => (await this.session(profileId)).syncHistory(limit),
     'outbox.list': async (input) => (await this.session(input.profileId)).listOutbox(input),
     'outbox.retry': async ({ profileId, seq, payload }) => (await this.session(profileId)).retryOutbox(seq, payload),

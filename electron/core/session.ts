@@ -21,8 +21,10 @@ import type {
   Methods,
   OrderRow,
   OutboxEntrySummary,
+  PendingRemovalSummary,
   ProductRow,
   ScheduledPaymentRow,
+  SyncBudget,
   SyncStatus,
 } from '../common/contract.ts';
 import { BillProClient, isListOrdersUnsupported } from './billpro/client.ts';
@@ -48,7 +50,9 @@ import {
   type Store,
 } from './store/index.ts';
 import { ConnectivityTracker } from './sync/connectivity.ts';
-import { pullCollection, refreshEach } from './sync/puller.ts';
+import { RequestBudget } from './sync/budget.ts';
+import { SyncEngine } from './sync/engine.ts';
+import { SyncPlan } from './sync/plan.ts';
 import { Pusher } from './sync/pusher.ts';
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -65,12 +69,7 @@ export interface SessionOptions {
 
 const PRELIMINARY: readonly OrderStatus[] = ['draft', 'pending', 'rejected'];
 const FINAL: readonly OrderStatus[] = ['cancelled', 'complete'];
-const LIVE: OrderStatus[] = ['active', 'failed', 'suspended', 'paused', 'review'];
 const UPDATABLE_PAYMENT = new Set(['scheduled', 'soft-declined', 'hard-declined', 'paused']);
-/** The least time between two pulls started by connectivity coming back. */
-const RECONNECT_PULL_GAP_MS = 30_000;
-/** Scheduled payments are listed per order: sync them for the most recent live orders only. */
-const PAYMENT_SYNC_ORDERS = 2_000;
 const EVENT_COLLECTION: Record<Collection, 'products' | 'customers' | 'orders' | 'scheduled_payments'> = {
   products: 'products',
   customers: 'customers',
@@ -86,9 +85,9 @@ export class ProfileSession {
   private readonly client: BillProClient;
   private readonly connectivity: ConnectivityTracker;
   private readonly pusher: Pusher;
-  private syncing: Promise<void> | null = null;
-  private syncAbort: AbortController | null = null;
-  private syncTimer: NodeJS.Timeout | null = null;
+  /** The request budget and the tiered sync (electron/core/sync/engine.ts). */
+  readonly budget: RequestBudget;
+  readonly engine: SyncEngine;
   private closed = false;
   private readonly refreshing = new Set<string>();
 
@@ -97,23 +96,32 @@ export class ProfileSession {
     private readonly store: Store,
   ) {
     const { tuning } = options;
-    this.client = new BillProClient(
-      { baseUrl: options.connection.baseUrl, token: options.connection.token, profileId: options.connection.profileId },
-      { timeoutMs: tuning.requestTimeoutMs ?? 15_000 },
-    );
+    const connection = { baseUrl: options.connection.baseUrl, token: options.connection.token, profileId: options.connection.profileId };
+    this.budget = new RequestBudget(tuning.requestsPerMinute ? { perMinute: tuning.requestsPerMinute } : {});
+    const onAttempt = (attempt: { status?: number; code?: DeskError['code'] }) => {
+      this.budget.note(attempt);
+      if (attempt.status !== undefined) this.engine.noteAnswer();
+    };
+    this.client = new BillProClient(connection, { timeoutMs: tuning.requestTimeoutMs ?? 15_000, onAttempt });
+    // Probes: one attempt, a short timeout, so "not answering" shows within 15 s.
+    const probeClient = new BillProClient(connection, {
+      timeoutMs: tuning.probeTimeoutMs ?? 4_000,
+      maxAttempts: 1,
+      onAttempt,
+    });
     this.connectivity = new ConnectivityTracker(
       (state, detail) => {
         this.emit('connectivity', { profileId: options.profileId, state, detail });
         if (state === 'online') {
           void this.pusher.kick();
-          // Back online: refresh, but not again and again while a flaky link flaps.
-          if (Date.now() - this.lastPullStartedAt > RECONNECT_PULL_GAP_MS) void this.sync();
+          // Back online: whatever tier is due runs; a flapping link does not start full pulls.
+          void this.engine.tick();
         }
       },
       async () => {
-        await this.client.listProducts(1);
+        await probeClient.listProducts(1);
       },
-      tuning.probeIntervalMs ?? 5_000,
+      tuning.probeIntervalMs ?? 3_000,
     );
     this.pusher = new Pusher({
       store,
@@ -123,6 +131,31 @@ export class ProfileSession {
         this.emitOutbox();
         if (collections.length) this.emitData(collections);
       },
+    });
+    this.engine = new SyncEngine({
+      store,
+      client: this.client,
+      probeClient,
+      budget: this.budget,
+      plan: new SyncPlan(path.join(profileFolder(options.dataDir, options.profileId), 'sync-plan.json')),
+      timing: {
+        ...(tuning.syncIntervalMs ? { headIntervalMs: tuning.syncIntervalMs } : {}),
+        ...(tuning.probeSilenceMs ? { probeSilenceMs: tuning.probeSilenceMs } : {}),
+      },
+      report: (error) => this.connectivity.report(error),
+      online: () => this.connectivity.online,
+      onProgress: (p) =>
+        this.emit('progress', {
+          profileId: options.profileId,
+          task: 'sync',
+          collection: p.collection ? EVENT_COLLECTION[p.collection] : null,
+          done: p.done,
+          total: p.total,
+          etaSeconds: p.etaSeconds,
+          finished: p.finished,
+        }),
+      onData: (collections) => this.emitData(collections),
+      onRemovals: (collections) => this.emitData(collections),
     });
   }
 
@@ -145,22 +178,17 @@ export class ProfileSession {
     session.emitOutbox();
     session.emit('connectivity', { profileId: options.profileId, state: 'unknown', detail: null });
     void session.pusher.kick();
-    void session.sync();
-    const interval = options.tuning.syncIntervalMs ?? 5 * 60_000;
-    session.syncTimer = setInterval(() => {
-      if (session.connectivity.online) void session.sync();
-    }, interval);
-    session.syncTimer.unref();
+    // The first tick runs the first sync (or resumes an interrupted one); then tiers, see engine.ts.
+    void session.engine.tick();
+    session.engine.start();
     return session;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.syncTimer) clearInterval(this.syncTimer);
-    this.syncAbort?.abort();
     this.connectivity.close();
-    await this.syncing?.catch(() => undefined);
+    await this.engine.close();
     await this.pusher.close();
     this.store.close();
   }
@@ -519,7 +547,7 @@ export class ProfileSession {
     return {
       connectivity: this.connectivity.state,
       detail: this.connectivity.detail,
-      syncing: this.syncing !== null,
+      syncing: this.engine.running,
       lastSyncedAt: synced[0] ?? null,
       pending: counts.waiting,
       needsAttention: counts.needsAttention,
@@ -561,135 +589,54 @@ export class ProfileSession {
     };
   }
 
-  /** Push the outbox, then pull everything; waits for both. */
+  /** Push the outbox, then reconcile everything ("Sync everything now"); waits for both. */
   async syncNow(): Promise<void> {
     await this.pusher.kick();
     await this.sync();
-    const problem = this.lastSyncError;
-    if (problem) throw problem;
   }
 
-  private lastSyncError: DeskError | null = null;
-  private lastPullStartedAt = 0;
+  budgetStatus(): SyncBudget {
+    const t = this.engine.timing;
+    const lastFullAt = this.engine.lastFullAt;
+    return {
+      ...this.budget.status(),
+      tiers: {
+        newRecordsEverySeconds: t.headIntervalMs / 1000,
+        productsEverySeconds: t.productsIntervalMs / 1000,
+        liveOrdersEverySeconds: t.liveIntervalMs / 1000,
+        paymentsDueEverySeconds: t.paymentsIntervalMs / 1000,
+        fullEverySeconds: t.reconcileIntervalMs / 1000,
+        probeAfterSilenceSeconds: t.probeSilenceMs / 1000,
+      },
+      lastFullAt: lastFullAt === null ? null : new Date(lastFullAt).toISOString(),
+    };
+  }
 
-  /** Pull every collection; one run at a time. */
-  sync(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    if (!this.syncing) {
-      this.lastPullStartedAt = Date.now();
-      this.syncing = this.pullAll().finally(() => {
-        this.syncing = null;
+  pendingRemovals(): { removals: PendingRemovalSummary[] } {
+    const removals: PendingRemovalSummary[] = [];
+    for (const r of this.engine.pendingRemovals()) {
+      if (r.collection === 'scheduledPayments') continue;
+      removals.push({
+        collection: r.collection,
+        count: r.ids.length,
+        cached: r.cached,
+        listed: r.listed,
+        sampleIds: r.ids.slice(0, 20),
+        reason: r.reason,
+        detectedAt: r.detectedAt,
       });
     }
-    return this.syncing;
+    return { removals };
   }
 
-  private async pullAll(): Promise<void> {
-    const profileId = this.options.profileId;
-    const abort = new AbortController();
-    this.syncAbort = abort;
-    const concurrency = 4;
-    const progress = (collection: Collection | null, done: number, finished: boolean) =>
-      this.emit('progress', {
-        profileId,
-        task: 'sync',
-        collection: collection ? EVENT_COLLECTION[collection] : null,
-        done,
-        total: null,
-        finished,
-      });
-    this.lastSyncError = null;
-    try {
-      const fetchers: [Collection, (page: number, signal: AbortSignal) => Promise<unknown[]>][] = [
-        ['products', (page, signal) => this.client.listProducts(page, { signal })],
-        ['customers', (page, signal) => this.client.listCustomers({ page }, { signal })],
-        ['orders', (page, signal) => this.client.listOrders(page, { signal })],
-      ];
-      for (const [collection, fetchPage] of fetchers) {
-        try {
-          await pullCollection({
-            store: this.store,
-            collection,
-            fetchPage,
-            concurrency,
-            signal: abort.signal,
-            onProgress: (p) => progress(collection, p.rows, false),
-          });
-        } catch (error) {
-          if (collection === 'orders' && isListOrdersUnsupported(error)) {
-            await this.refreshKnownOrders(abort.signal, concurrency);
-          } else {
-            throw error;
-          }
-        }
-        this.connectivity.report(null);
-        this.emitData([collection]);
-      }
-      await this.pullScheduledPayments(abort.signal, concurrency, (done) => progress('scheduledPayments', done, false));
-      this.emitData(['scheduledPayments']);
-    } catch (error) {
-      if (!abort.signal.aborted) {
-        this.connectivity.report(error);
-        this.lastSyncError = isDeskError(error) ? error : new DeskError('SERVER', 'The sync stopped on an unexpected error.');
-      }
-    } finally {
-      progress(null, 0, true);
-      if (this.syncAbort === abort) this.syncAbort = null;
-    }
+  decideRemoval(collection: 'products' | 'customers' | 'orders', confirm: boolean): { removed: number } {
+    return { removed: this.engine.decideRemoval(collection, confirm) };
   }
 
-  /** Without a list-orders endpoint: refresh the orders this device knows, one by one. */
-  private async refreshKnownOrders(signal: AbortSignal, concurrency: number): Promise<void> {
-    const ids = this.idsOf('orders', { status: [...PRELIMINARY, ...LIVE] }, Number.MAX_SAFE_INTEGER);
-    await refreshEach(
-      ids,
-      concurrency,
-      signal,
-      (id) => this.client.getOrder(id, { signal }),
-      (_, order) => this.store.upsertMany('orders', [order]),
-      () => undefined,
-    );
-    this.store.markSynced('orders', new Date().toISOString());
-  }
-
-  private async pullScheduledPayments(signal: AbortSignal, concurrency: number, onProgress: (done: number) => void) {
-    const ids = this.idsOf('orders', { status: LIVE }, PAYMENT_SYNC_ORDERS);
-    const run = this.store.recordSync({ collection: 'scheduledPayments', full: false });
-    let orders = 0;
-    let rows = 0;
-    try {
-      await refreshEach(
-        ids,
-        concurrency,
-        signal,
-        (id) => this.client.listScheduledPayments(id, { signal }),
-        (_, payments) => {
-          orders += 1;
-          rows += payments.length;
-          if (payments.length) this.store.upsertMany('scheduledPayments', payments);
-        },
-        onProgress,
-      );
-      this.store.markSynced('scheduledPayments', new Date().toISOString());
-      this.store.finishSync(run, { pages: orders, rows });
-    } catch (error) {
-      this.store.finishSync(run, {
-        pages: orders,
-        rows,
-        error: isDeskError(error) ? error : new DeskError('NETWORK', 'The sync of scheduled payments stopped.'),
-      });
-      throw error;
-    }
-  }
-
-  private idsOf(collection: 'orders', filter: { status: OrderStatus[] }, max: number): number[] {
-    const ids: number[] = [];
-    for (let offset = 0; ids.length < max; offset += 1000) {
-      const page = this.store.list(collection, { filter, limit: 1000, offset });
-      for (const row of page.rows) if (row.id > 0 && ids.length < max) ids.push(row.id);
-      if (page.rows.length < 1000) break;
-    }
-    return ids;
+  /** A full, resumable reconciliation of every list; one at a time. */
+  async sync(): Promise<void> {
+    if (this.closed) return;
+    await this.engine.syncEverything();
   }
 
   // ---------------------------------------------------------------- events

@@ -120,6 +120,23 @@ export class Store {
     return this.#cache.removeMissing(collection, run);
   }
 
+  has(collection: Collection, id: number): boolean {
+    return this.#cache.has(collection, id);
+  }
+
+  countSynced(collection: Collection): number {
+    return this.#cache.countSynced(collection);
+  }
+
+  missingSince(collection: Collection, run: number): number[] {
+    return this.#cache.missingSince(collection, run);
+  }
+
+  /** In one transaction. */
+  removeUnseen(collection: Collection, ids: readonly number[], run: number): number {
+    return this.transaction(() => this.#cache.removeUnseen(collection, ids, run));
+  }
+
   listStale(): StaleRow[] {
     return this.#cache.listStale();
   }
