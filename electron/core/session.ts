@@ -28,6 +28,7 @@ import type {
   SyncStatus,
 } from '../common/contract.ts';
 import { BillProClient, isListOrdersUnsupported } from './billpro/client.ts';
+import type { AttemptReport } from './billpro/transport.ts';
 import type {
   Customer,
   CustomerAddress,
@@ -98,7 +99,7 @@ export class ProfileSession {
     const { tuning } = options;
     const connection = { baseUrl: options.connection.baseUrl, token: options.connection.token, profileId: options.connection.profileId };
     this.budget = new RequestBudget(tuning.requestsPerMinute ? { perMinute: tuning.requestsPerMinute } : {});
-    const onAttempt = (attempt: { status?: number; code?: DeskError['code'] }) => {
+    const onAttempt = (attempt: AttemptReport) => {
       this.budget.note(attempt);
       if (attempt.status !== undefined) this.engine.noteAnswer();
     };
@@ -142,7 +143,12 @@ export class ProfileSession {
         ...(tuning.syncIntervalMs ? { headIntervalMs: tuning.syncIntervalMs } : {}),
         ...(tuning.probeSilenceMs ? { probeSilenceMs: tuning.probeSilenceMs } : {}),
       },
-      report: (error) => this.connectivity.report(error),
+      report: (error) => {
+        this.connectivity.report(error);
+        // BillPro answered: a change whose lookup could not be made earlier may go now (the
+        // pusher only sends what is due, so this adds no request when nothing waits).
+        if (error === null) void this.pusher.kick();
+      },
       online: () => this.connectivity.online,
       onProgress: (p) =>
         this.emit('progress', {

@@ -54,6 +54,8 @@ export interface SandboxOptions {
   ignorePage?: boolean;
   /** Answer 429 (with Retry-After) past this many API requests per token in 60 s; null = no limit. */
   rateLimitPerMinute?: number | null;
+  /** The rate limit's window (programmatic only, so tests need not wait a minute). Default 60 000. */
+  rateLimitWindowMs?: number;
 }
 
 export interface RunningSandbox {
@@ -133,7 +135,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const rateLimit =
     options.rateLimitPerMinute === undefined || options.rateLimitPerMinute === null
       ? null
-      : new RateLimiter(size('rateLimitPerMinute', options.rateLimitPerMinute, 0), 60_000);
+      : new RateLimiter(
+          size('rateLimitPerMinute', options.rateLimitPerMinute, 0),
+          Math.max(1, size('rateLimitWindowMs', options.rateLimitWindowMs, 60_000)),
+        );
   const apiOptions: ApiOptions = {
     notFoundStatus: options.notFoundStatus ?? 404,
     listOrders: options.listOrders ?? true,

@@ -52,6 +52,8 @@ export interface AttemptReport {
   status?: number;
   /** Set when the attempt failed. */
   code?: DeskError['code'];
+  /** A 429's Retry-After, in ms. */
+  retryAfterMs?: number;
   durationMs: number;
 }
 
@@ -186,6 +188,7 @@ export class Transport {
           attempt,
           ...(error.status === undefined ? {} : { status: error.status }),
           code: error.code,
+          ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
           durationMs: Date.now() - started,
         });
         const wait = this.#retryDelay(error, attempt, method);

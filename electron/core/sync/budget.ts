@@ -5,8 +5,10 @@
  *   included, as the transport reports them).
  * - Adaptive concurrency: pages in flight grow by one after a run of answers and halve on a 5xx,
  *   a timeout or a 429 (additive increase, multiplicative decrease).
- * - A 429 pauses every request until its `Retry-After` (or 30 s when it names none) and lowers the
- *   learned rate to what went through in the last minute; a 5xx pauses with a growing backoff.
+ * - A 429 pauses every request until its `Retry-After` (or 30 s when it names none) and notes what
+ *   went through in the minute before (shown in Settings; not used as a limit: a window we cannot
+ *   see may be shorter than a minute, and a guess too low would stall the sync for a minute);
+ *   a 5xx pauses with a growing backoff.
  * - `run` waits for a slot, and tries a rate-limited call again after the pause (bounded).
  */
 import { DeskError, isDeskError } from '../../common/errors.ts';
@@ -22,7 +24,7 @@ export interface BudgetOptions {
 
 export interface BudgetStatus {
   perMinute: number;
-  /** Lowered after a 429 below `perMinute`; null while BillPro has not pushed back. */
+  /** Requests that went through in the minute before the last 429; null while BillPro has not pushed back. */
   learnedPerMinute: number | null;
   usedLastMinute: number;
   concurrency: number;
@@ -83,8 +85,7 @@ export class RequestBudget {
     this.#trim(now);
     if (outcome.status === 429 || outcome.code === 'RATE_LIMITED') {
       this.#rateLimited += 1;
-      // What went through in the last minute is, at best, BillPro's limit.
-      this.#learned = Math.max(1, Math.min(this.#learned ?? this.perMinute, this.#starts.length - 1));
+      this.#learned = Math.max(1, this.#starts.length - 1);
       this.#pausedUntil = Math.max(this.#pausedUntil, now + (outcome.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS));
       this.#decrease();
     } else if ((outcome.status ?? 0) >= 500 || outcome.code === 'TIMEOUT' || outcome.code === 'SERVER') {
@@ -139,7 +140,7 @@ export class RequestBudget {
       signal?.throwIfAborted();
       const now = this.#now();
       this.#trim(now);
-      const limit = this.#learned ?? this.perMinute;
+      const limit = this.perMinute;
       let waitMs = this.#pausedUntil - now;
       if (this.#starts.length >= limit) waitMs = Math.max(waitMs, (this.#starts[0] ?? now) + WINDOW_MS - now);
       if (waitMs > 0) {

@@ -212,14 +212,16 @@ export class SyncEngine {
     }
   }
 
-  /** Runs `work` when `key` last ran `interval` ago or more; a failure is reported, not thrown. */
-  async #every(key: string, interval: number, now: number, work: () => Promise<void>): Promise<void> {
+  /**
+   * Runs `work` when `key` last ran `interval` ago or more; a failure is reported, not thrown.
+   * Success is reported only when `work` asked BillPro something (it returns how many requests).
+   */
+  async #every(key: string, interval: number, now: number, work: () => Promise<number>): Promise<void> {
     const last = this.#lastRun.get(key);
     if (last !== undefined && now - last < interval) return;
     this.#lastRun.set(key, now);
     try {
-      await work();
-      this.#o.report(null);
+      if ((await work()) > 0) this.#o.report(null);
     } catch (error) {
       if (!this.#abort.signal.aborted) this.#o.report(error);
     }
@@ -256,13 +258,14 @@ export class SyncEngine {
     }
   }
 
-  async #head(collection: 'products' | 'customers' | 'orders'): Promise<void> {
+  async #head(collection: 'products' | 'customers' | 'orders'): Promise<number> {
     const fetchPage = this.#fetcher(collection, this.#o.client, true);
     try {
       const head = await pullHead(this.#headOptions(collection, fetchPage));
       if (head.written) this.#o.onData([collection]);
+      return head.requests;
     } catch (error) {
-      if (collection === 'orders' && isListOrdersUnsupported(error)) return;
+      if (collection === 'orders' && isListOrdersUnsupported(error)) return 1;
       throw error;
     }
   }
@@ -279,7 +282,7 @@ export class SyncEngine {
   }
 
   /** A few live orders by id, taking turns through all of them. */
-  async #liveOrders(): Promise<void> {
+  async #liveOrders(): Promise<number> {
     const { store, plan, client, budget } = this.#o;
     const page = store.list('orders', {
       filter: { status: LIVE },
@@ -296,10 +299,11 @@ export class SyncEngine {
       changed += store.upsertMany('orders', [order]).written;
     }
     if (changed) this.#o.onData(['orders']);
+    return ids.length;
   }
 
   /** The scheduled payments of orders with a payment due soon, a few orders at a time. */
-  async #paymentsDueSoon(): Promise<void> {
+  async #paymentsDueSoon(): Promise<number> {
     const { store, client, budget } = this.#o;
     const now = this.#now();
     const due = store.list('scheduledPayments', {
@@ -320,6 +324,7 @@ export class SyncEngine {
       if (payments.length) changed += store.upsertMany('scheduledPayments', payments).written;
     }
     if (changed) this.#o.onData(['scheduledPayments']);
+    return batch.length;
   }
 
   // ------------------------------------------------------------------ full reconciliation

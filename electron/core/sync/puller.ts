@@ -321,7 +321,7 @@ function checkPage(
   if (page > limit) {
     return new DeskError(
       'SERVER',
-      `BillPro's list of ${what} went on past page ${limit.toLocaleString('en')}, more than twice what it held last time, so Desk stopped reading it and left its copy as it was. Try "Sync everything now" later; if it happens again, tell BillPro support.`,
+      `BillPro's list of ${what} went on past page ${(page - 1).toLocaleString('en')}, more than twice what it held last time, so Desk stopped reading it and left its copy as it was. Try "Sync everything now" later; if it happens again, tell BillPro support.`,
     );
   }
   return null;
