@@ -80,7 +80,7 @@ export async function syncBudgetBench(
   };
   const connection = { baseUrl: sandbox.baseUrl, token };
   const client = new BillProClient(connection, { timeoutMs: 30_000, onAttempt });
-  const probeClient = new BillProClient(connection, { timeoutMs: 4_000, maxAttempts: 1, onAttempt });
+  const probeClient = new BillProClient(connection, { timeoutMs: 3_000, maxAttempts: 1, onAttempt });
   const atBillPro = new BillProClient(connection, { timeoutMs: 30_000 });
   engine = new SyncEngine({
     store,

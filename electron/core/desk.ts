@@ -46,7 +46,7 @@ export interface SessionTuning {
   probeIntervalMs?: number;
   /** While online: probe after this long without any answer from BillPro. Default 10 000. */
   probeSilenceMs?: number;
-  /** A probe's timeout. Default 4 000. */
+  /** A probe's timeout. Default 3 000. */
   probeTimeoutMs?: number;
   /** The request budget's ceiling. Default 3 000 a minute. */
   requestsPerMinute?: number;

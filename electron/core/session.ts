@@ -106,7 +106,7 @@ export class ProfileSession {
     this.client = new BillProClient(connection, { timeoutMs: tuning.requestTimeoutMs ?? 15_000, onAttempt });
     // Probes: one attempt, a short timeout, so "not answering" shows within 15 s.
     const probeClient = new BillProClient(connection, {
-      timeoutMs: tuning.probeTimeoutMs ?? 4_000,
+      timeoutMs: tuning.probeTimeoutMs ?? 3_000,
       maxAttempts: 1,
       onAttempt,
     });

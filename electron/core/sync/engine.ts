@@ -7,8 +7,9 @@
  * 2. Often: the end of each list where new records land (orders and customers every
  *    `headIntervalMs`, products every `productsIntervalMs`), a few live orders by id in turn,
  *    the scheduled payments of orders with a payment due soon.
- * 3. When BillPro has said nothing for `probeSilenceMs`: a probe of one page (the head of orders
- *    or customers in turn) with a short timeout, so the status bar knows within 15 s.
+ * 3. When BillPro has said nothing for `probeSilenceMs` (10 s): a probe of one page (the head of
+ *    orders or customers in turn) with a short timeout (3 s), alongside whatever else runs, so
+ *    the status bar knows within 15 s (10 s + the 1 s tick + 3 s).
  *
  * Every request goes through the profile's RequestBudget. Time comes from `now`, so a bench can
  * play an hour in seconds by calling `tick()` with a clock it moves.
@@ -140,7 +141,7 @@ export class SyncEngine {
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
     this.#abort.abort();
-    await Promise.allSettled([this.#full, this.#tiers]);
+    await Promise.allSettled([this.#full, this.#tiers, this.#probing]);
   }
 
   /** BillPro answered something (any HTTP status): it is there. */
@@ -148,14 +149,29 @@ export class SyncEngine {
     this.#lastAnswerAt = this.#now();
   }
 
-  /** Runs whatever is due now; resolves when it is done (one tick at a time). */
+  /**
+   * Runs whatever is due now; resolves when it is done (one tick at a time). The probe does not
+   * wait for the tiers: a tier stuck on a BillPro that stopped answering is exactly when it counts.
+   */
   tick(): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    if (this.#full) return this.#full.then(() => undefined, () => undefined);
+    const probing = this.#probeIfSilent();
+    if (this.#full) return Promise.all([this.#full.catch(() => undefined), probing]).then(() => undefined);
     this.#tiers ??= this.#due().finally(() => {
       this.#tiers = null;
     });
-    return this.#tiers;
+    return Promise.all([this.#tiers, probing]).then(() => undefined);
+  }
+
+  #probing: Promise<void> | null = null;
+
+  #probeIfSilent(): Promise<void> {
+    if (this.#probing) return this.#probing;
+    if (!this.#o.online() || this.#now() - this.#lastAnswerAt < this.#timing.probeSilenceMs) return Promise.resolve();
+    this.#probing = this.probe().finally(() => {
+      this.#probing = null;
+    });
+    return this.#probing;
   }
 
   /** A full reconciliation of every list (one at a time; a second call joins the first). */
@@ -208,7 +224,6 @@ export class SyncEngine {
       await this.#every('head:products', this.#timing.productsIntervalMs, now, () => this.#head('products'));
       await this.#every('live', this.#timing.liveIntervalMs, now, () => this.#liveOrders());
       await this.#every('payments', this.#timing.paymentsIntervalMs, now, () => this.#paymentsDueSoon());
-      if (this.#now() - this.#lastAnswerAt >= this.#timing.probeSilenceMs) await this.probe();
     }
   }
 
