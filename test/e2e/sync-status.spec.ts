@@ -19,7 +19,7 @@ test('first-sync progress, then a clear status within 15 s of BillPro not answer
     timeout: 60_000,
   });
   await expect(bar.getByText(/Syncing/)).toHaveCount(0, { timeout: 150_000 });
-  await expect(bar.getByRole('status').filter({ hasText: 'Online' })).toBeVisible();
+  await expect(bar.getByRole('status').filter({ hasText: /^Online$/ })).toBeVisible();
 
   // 2. BillPro stops answering: every request is held back for a minute.
   await sandboxCall(desk.sandbox, '/faults', {
@@ -28,7 +28,7 @@ test('first-sync progress, then a clear status within 15 s of BillPro not answer
     body: { kind: 'timeout', latencyMs: 60_000 },
   });
   const stopped = Date.now();
-  await expect(bar.getByRole('status').filter({ hasText: 'BillPro is not answering' })).toBeVisible({ timeout: 20_000 });
+  await expect(bar.getByRole('status').filter({ hasText: /^BillPro is not answering$/ })).toBeVisible({ timeout: 20_000 });
   const noticedMs = Date.now() - stopped;
   console.log(`[sync-status] "not answering" shown ${noticedMs} ms after BillPro stopped answering`);
   expect(noticedMs).toBeLessThanOrEqual(15_000);
@@ -36,6 +36,6 @@ test('first-sync progress, then a clear status within 15 s of BillPro not answer
   // 3. It answers again: "Online" without anyone touching the app.
   await sandboxCall(desk.sandbox, '/faults', { method: 'DELETE', control: true });
   const back = Date.now();
-  await expect(bar.getByRole('status').filter({ hasText: 'Online' })).toBeVisible({ timeout: 15_000 });
+  await expect(bar.getByRole('status').filter({ hasText: /^Online$/ })).toBeVisible({ timeout: 15_000 });
   console.log(`[sync-status] "Online" again ${Date.now() - back} ms after BillPro answered`);
 });
