@@ -27,7 +27,7 @@ import type {
   SyncBudget,
   SyncStatus,
 } from '../common/contract.ts';
-import { BillProClient, isListOrdersUnsupported } from './billpro/client.ts';
+import { BillProClient } from './billpro/client.ts';
 import type { AttemptReport } from './billpro/transport.ts';
 import type {
   Customer,
