@@ -106,8 +106,8 @@ export async function syncBudgetBench(
     log(`  ${fullPullRequests} requests in ${round(fullPullSeconds, 1)} s`);
 
     // The merchant's own systems create records at BillPro during the hour.
-    const product = store.list('products', { filter: { product_type: 'single_payment', product_status: 'active' }, limit: 1 }).rows[0]!.entity;
-    const someCustomer = store.list('customers', { limit: 1 }).rows[0]!.entity;
+    const product = store.cache.list('products', { filter: { product_type: 'single_payment', product_status: 'active' }, limit: 1 }).rows[0]!.entity;
+    const someCustomer = store.cache.list('customers', { limit: 1 }).rows[0]!.entity;
     const waiting: { collection: 'orders' | 'customers'; id: number; at: number }[] = [];
     const arrived = { orders: [] as number[], customers: [] as number[] };
     let postsAtBillPro = 0;
@@ -136,7 +136,7 @@ export async function syncBudgetBench(
       await engine.tick();
       for (let i = waiting.length - 1; i >= 0; i--) {
         const w = waiting[i]!;
-        if (store.has(w.collection, w.id)) {
+        if (store.cache.has(w.collection, w.id)) {
           arrived[w.collection].push((clock.now - w.at) / 1000);
           waiting.splice(i, 1);
         }
@@ -153,13 +153,13 @@ export async function syncBudgetBench(
 
     // Opening a record: the Desk answers from the cache and refreshes it with one GET.
     const opens: number[] = [];
-    const live = store.list('orders', { filter: { status: 'pending' }, limit: 5 }).rows;
+    const live = store.cache.list('orders', { filter: { status: 'pending' }, limit: 5 }).rows;
     for (const row of live) {
       await atBillPro.cancelOrder(row.id);
       const t = performance.now();
       const fresh = await client.getOrder(row.id);
-      store.upsertMany('orders', [fresh]);
-      if (store.get('orders', row.id)?.entity.status !== 'cancelled') throw new Error('an opened order was not refreshed');
+      store.cache.upsertMany('orders', [fresh]);
+      if (store.cache.get('orders', row.id)?.entity.status !== 'cancelled') throw new Error('an opened order was not refreshed');
       opens.push(performance.now() - t);
     }
     opens.sort((a, b) => a - b);

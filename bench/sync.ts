@@ -1,6 +1,6 @@
 /**
  * Sync figure: a full pull of the orders into an empty cache by the real puller
- * (`pullCollection` + `BillProClient`, 4 pages at a time as ProfileSession does), against a bare
+ * (`pullCollection` + `BillProClient`, 4 pages at a time as the session's sync does), against a bare
  * `fetch` loop over the same pages in the same windows of 4. Both stop at the first empty page,
  * as the puller does (a short page may be the server's page size).
  *
@@ -20,7 +20,7 @@ import { migrate } from '../electron/core/store/migrations.ts';
 import { NO_FACTS, pullCollection } from '../electron/core/sync/puller.ts';
 import { median, round } from './stats.ts';
 
-/** ProfileSession.pullAll pulls with this many pages in flight. */
+/** SessionSync.pullAll (core/session/sync.ts) pulls with this many pages in flight. */
 export const APP_CONCURRENCY = 4;
 
 export interface SyncFigures {
@@ -231,11 +231,11 @@ function variantStore(dir: string, variant: StoreVariant): Store {
 }
 
 function writePages(store: Store, pages: readonly unknown[][]): number {
-  const run = store.recordSync({ collection: 'orders', full: true });
+  const run = store.syncLog.recordSync({ collection: 'orders', full: true });
   const started = performance.now();
   for (const [i, items] of pages.entries()) {
-    store.upsertMany('orders', items, { run });
-    store.saveSyncProgress('orders', { nextPage: i + 2 });
+    store.cache.upsertMany('orders', items, { run });
+    store.cache.saveSyncProgress('orders', { nextPage: i + 2 });
   }
   return performance.now() - started;
 }

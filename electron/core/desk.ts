@@ -21,11 +21,11 @@ import {
   type ProfilesState,
   type Result,
 } from '../common/contract.ts';
-import { BillProClient } from './billpro/client.ts';
+import { BillProClient, type BillProConnection } from './billpro/index.ts';
 import { DeskError, isDeskError } from '../common/errors.ts';
 import { ProfileRegistry, type StoredProfile } from './profiles.ts';
 import { cacheKeyAccount, tokenAccount, type SecretStore } from './secrets.ts';
-import { ProfileSession } from './session.ts';
+import { ProfileSession, type SessionTuning } from './session.ts';
 import { EmbeddedSandbox } from './embedded-sandbox.ts';
 
 export interface DeskOptions {
@@ -36,20 +36,6 @@ export interface DeskOptions {
   platform: string;
   /** Tunables for tests and benchmarks; the app uses the defaults. */
   tuning?: SessionTuning;
-}
-
-export interface SessionTuning {
-  requestTimeoutMs?: number;
-  /** How often the newest records of orders and customers are fetched. Default 120 000. */
-  syncIntervalMs?: number;
-  /** While BillPro is not answering: how often to ask again. Default 3 000. */
-  probeIntervalMs?: number;
-  /** While online: probe after this long without any answer from BillPro. Default 10 000. */
-  probeSilenceMs?: number;
-  /** A probe's timeout. Default 3 000. */
-  probeTimeoutMs?: number;
-  /** The request budget's ceiling. Default 3 000 a minute. */
-  requestsPerMinute?: number;
 }
 
 type Input<M extends MethodName> = z.output<Methods[M]['input']>;
@@ -131,7 +117,7 @@ export class Desk {
       await this.options.secrets.set(tokenAccount(id), target.token);
       try {
         const stored = await this.registry.add(
-          { name, environment: connection.environment, baseUrl: target.baseUrl, billproProfileId: target.profileId },
+          { name, environment: connection.environment, baseUrl: target.baseUrl, billproProfileId: target.profileId ?? null },
           id,
         );
         if (!this.registry.activeId) await this.registry.setActive(stored.id);
@@ -157,7 +143,7 @@ export class Desk {
         });
         await testConnection(target, this.options.tuning);
         if (connection.token) await this.options.secrets.set(tokenAccount(id), target.token);
-        changes = { ...changes, baseUrl: target.baseUrl, billproProfileId: target.profileId };
+        changes = { ...changes, baseUrl: target.baseUrl, billproProfileId: target.profileId ?? null };
         if (connection.environment) changes.environment = connection.environment;
       }
       const stored = await this.registry.update(id, changes);
@@ -213,49 +199,49 @@ export class Desk {
       return this.emitProfiles();
     },
 
-    'products.list': async (input) => (await this.session(input.profileId)).listProducts(input),
-    'products.get': async ({ profileId, id }) => (await this.session(profileId)).getProduct(id),
-    'products.groups': async ({ profileId }) => ({ groups: (await this.session(profileId)).productGroups() }),
-    'customers.list': async (input) => (await this.session(input.profileId)).listCustomers(input),
-    'customers.get': async ({ profileId, id }) => (await this.session(profileId)).getCustomer(id),
+    'products.list': async (input) => (await this.session(input.profileId)).reads.listProducts(input),
+    'products.get': async ({ profileId, id }) => (await this.session(profileId)).reads.getProduct(id),
+    'products.groups': async ({ profileId }) => ({ groups: (await this.session(profileId)).reads.productGroups() }),
+    'customers.list': async (input) => (await this.session(input.profileId)).reads.listCustomers(input),
+    'customers.get': async ({ profileId, id }) => (await this.session(profileId)).reads.getCustomer(id),
     'customers.create': async ({ profileId, customer }) =>
-      (await this.session(profileId)).createCustomer(customer),
+      (await this.session(profileId)).writes.createCustomer(customer),
     'customers.update': async ({ profileId, id, customer }) =>
-      (await this.session(profileId)).updateCustomer(id, customer),
-    'orders.list': async (input) => (await this.session(input.profileId)).listOrders(input),
-    'orders.get': async ({ profileId, id }) => (await this.session(profileId)).getOrder(id),
+      (await this.session(profileId)).writes.updateCustomer(id, customer),
+    'orders.list': async (input) => (await this.session(input.profileId)).reads.listOrders(input),
+    'orders.get': async ({ profileId, id }) => (await this.session(profileId)).reads.getOrder(id),
     'orders.create': async ({ profileId, purchaseType, order }) =>
-      (await this.session(profileId)).createOrder(purchaseType, order),
-    'orders.cancel': async ({ profileId, id }) => (await this.session(profileId)).manageOrder('cancel', id),
-    'orders.pause': async ({ profileId, id }) => (await this.session(profileId)).manageOrder('pause', id),
-    'orders.resume': async ({ profileId, id }) => (await this.session(profileId)).manageOrder('resume', id),
+      (await this.session(profileId)).writes.createOrder(purchaseType, order),
+    'orders.cancel': async ({ profileId, id }) => (await this.session(profileId)).writes.manageOrder('cancel', id),
+    'orders.pause': async ({ profileId, id }) => (await this.session(profileId)).writes.manageOrder('pause', id),
+    'orders.resume': async ({ profileId, id }) => (await this.session(profileId)).writes.manageOrder('resume', id),
     'orders.renewCheckout': async ({ profileId, id }) =>
-      (await this.session(profileId)).manageOrder('renewCheckout', id),
+      (await this.session(profileId)).writes.manageOrder('renewCheckout', id),
     'payments.list': async ({ profileId, orderId }) =>
-      (await this.session(profileId)).listScheduledPayments(orderId),
+      (await this.session(profileId)).reads.listScheduledPayments(orderId),
     'payments.skip': async ({ profileId, id }) =>
-      (await this.session(profileId)).updateScheduledPayment(id, { status: 'skipped' }),
+      (await this.session(profileId)).writes.updateScheduledPayment(id, { status: 'skipped' }),
     'payments.reschedule': async ({ profileId, id, scheduledAt }) =>
-      (await this.session(profileId)).updateScheduledPayment(id, { status: 'scheduled', scheduled_at: scheduledAt }),
+      (await this.session(profileId)).writes.updateScheduledPayment(id, { status: 'scheduled', scheduled_at: scheduledAt }),
     'payments.changeInterval': async ({ profileId, id, interval, unit }) =>
-      (await this.session(profileId)).updateScheduledPayment(id, {
+      (await this.session(profileId)).writes.updateScheduledPayment(id, {
         scheduled_interval: interval,
         scheduled_duration_unit: unit,
       }),
     'sync.now': async ({ profileId }) => {
-      await (await this.session(profileId)).syncNow();
+      await (await this.session(profileId)).sync.syncNow();
       return { ok: true as const };
     },
-    'dashboard.summary': async ({ profileId, months, days }) => (await this.session(profileId)).summary(months, days),
-    'sync.status': async ({ profileId }) => (await this.session(profileId)).status(),
-    'sync.budget': async ({ profileId }) => (await this.session(profileId)).budgetStatus(),
-    'sync.removals': async ({ profileId }) => (await this.session(profileId)).pendingRemovals(),
+    'dashboard.summary': async ({ profileId, months, days }) => (await this.session(profileId)).reads.summary(months, days),
+    'sync.status': async ({ profileId }) => (await this.session(profileId)).sync.status(),
+    'sync.history': async ({ profileId, limit }) => (await this.session(profileId)).sync.history(limit),
+    'sync.budget': async ({ profileId }) => (await this.session(profileId)).sync.budget(),
+    'sync.removals': async ({ profileId }) => (await this.session(profileId)).sync.removals(),
     'sync.decideRemoval': async ({ profileId, collection, confirm }) =>
-      (await this.session(profileId)).decideRemoval(collection, confirm),
-    'sync.history': async ({ profileId, limit }) => (await this.session(profileId)).syncHistory(limit),
-    'outbox.list': async (input) => (await this.session(input.profileId)).listOutbox(input),
-    'outbox.retry': async ({ profileId, seq, payload }) => (await this.session(profileId)).retryOutbox(seq, payload),
-    'outbox.discard': async ({ profileId, seq }) => (await this.session(profileId)).discardOutbox(seq),
+      (await this.session(profileId)).sync.decideRemoval(collection, confirm),
+    'outbox.list': async (input) => (await this.session(input.profileId)).outbox.list(input),
+    'outbox.retry': async ({ profileId, seq, payload }) => (await this.session(profileId)).outbox.retry(seq, payload),
+    'outbox.discard': async ({ profileId, seq }) => (await this.session(profileId)).outbox.discard(seq),
   };
 
   // ---------------------------------------------------------------- sessions
@@ -295,7 +281,7 @@ export class Desk {
     return session;
   }
 
-  private async connectionOf(profile: StoredProfile): Promise<Connection> {
+  private async connectionOf(profile: StoredProfile): Promise<BillProConnection> {
     let baseUrl = profile.baseUrl;
     let token: string;
     if (profile.environment === 'sandbox') {
@@ -385,13 +371,7 @@ export class Desk {
 
 // ---------------------------------------------------------------- helpers
 
-export interface Connection {
-  baseUrl: string;
-  token: string;
-  profileId: number | null;
-}
-
-function resolveConnection(input: ConnectionInput): Connection {
+function resolveConnection(input: ConnectionInput): BillProConnection {
   const baseUrl =
     input.environment === 'custom'
       ? input.baseUrl
@@ -405,7 +385,7 @@ function resolveConnection(input: ConnectionInput): Connection {
 }
 
 async function testConnection(
-  connection: Connection,
+  connection: BillProConnection,
   tuning: SessionTuning | undefined,
 ): Promise<MethodOutput<'profiles.testConnection'>> {
   try {

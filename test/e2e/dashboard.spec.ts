@@ -12,7 +12,7 @@ import { useDesk } from './support/desk.ts';
 
 const desk = useDesk({ sandbox: false });
 const TOKEN = sandboxTokens(1)[0]!.token;
-/** The orders whose scheduled payments the Desk syncs (session.ts LIVE). */
+/** The orders whose scheduled payments the Desk syncs (core/session/sync.ts LIVE). */
 const LIVE = new Set(['active', 'failed', 'suspended', 'paused', 'review']);
 
 async function allPages<T>(baseUrl: string, path: string): Promise<T[]> {

@@ -30,8 +30,8 @@ const store = openStore({ file, encryptionKey: key });
 const stamp = '2024-01-01T00:00:00Z';
 const customer = (id) => ({ id, customer_id: 'CUS' + id, first_name: 'First' + id, last_name: 'Last' + id,
   email: 'p' + id + '@example.com', created_at: stamp, updated_at: stamp });
-store.upsertMany('customers', [customer(1), customer(2), customer(3)]);
-const queue = (i) => store.enqueue({ kind: 'customer.update', targetId: (i % 3) + 1,
+store.cache.upsertMany('customers', [customer(1), customer(2), customer(3)]);
+const queue = (i) => store.outbox.enqueue({ kind: 'customer.update', targetId: (i % 3) + 1,
   payload: { first_name: 'Name' + i, last_name: 'Last', email: 'p' + ((i % 3) + 1) + '@example.com' } });
 writeSync(1, 'open\\n');
 if (mode === 'stream') {
@@ -39,14 +39,14 @@ if (mode === 'stream') {
 }
 for (let i = 0; i < 150; i++) {
   const entry = queue(i);
-  if (i === 0) store.markSending(entry.seq);
+  if (i === 0) store.outbox.markSending(entry.seq);
   writeSync(1, 'committed ' + entry.seq + '\\n');
 }
 store.transaction((tx) => {
-  tx.upsertMany('orders', Array.from({ length: 3000 }, (_, k) => ({ id: k + 1, order_type: 'single_payment',
+  tx.cache.upsertMany('orders', Array.from({ length: 3000 }, (_, k) => ({ id: k + 1, order_type: 'single_payment',
     status: 'active', invoice_id: 'INV-' + k, customer_id: 1, currency: 'EUR',
     products: [{ product_id: 1, amount: '1.00' }], created_at: stamp })));
-  tx.enqueue({ kind: 'order.cancel', targetId: 1, payload: {} });
+  tx.outbox.enqueue({ kind: 'order.cancel', targetId: 1, payload: {} });
   writeSync(1, 'in-transaction\\n');
   for (;;) {}
 });
@@ -107,13 +107,13 @@ describe('kill -9 while the cache is open', () => {
     try {
       expect(store.checkIntegrity()).toEqual(['ok']);
       expect(store.recovered.unknown).toBe(1);
-      const entries = store.listOutbox();
+      const entries = store.outbox.list();
       expect(entries.map((e) => e.seq)).toEqual(committed);
       expect(entries[0]?.state).toBe('unknown');
       expect(entries.slice(1).every((e) => e.state === 'pending')).toBe(true);
-      expect(store.list('orders').total).toBe(0);
-      expect(store.get('customers', 1)?.pending).toBe(50);
-      expect(store.list('customers', { search: 'first2' }).total).toBe(1);
+      expect(store.cache.list('orders').total).toBe(0);
+      expect(store.cache.get('customers', 1)?.pending).toBe(50);
+      expect(store.cache.list('customers', { search: 'first2' }).total).toBe(1);
     } finally {
       store.close();
     }
@@ -127,14 +127,14 @@ describe('kill -9 while the cache is open', () => {
     const store = openStore({ file, encryptionKey: KEY });
     try {
       expect(store.checkIntegrity()).toEqual(['ok']);
-      const stored = new Set(store.listOutbox({ limit: 10_000 }).map((e) => e.seq));
+      const stored = new Set(store.outbox.list({ limit: 10_000 }).map((e) => e.seq));
       expect(committed.filter((seq) => !stored.has(seq))).toEqual([]);
-      const counts = store.outboxCounts();
+      const counts = store.outbox.counts();
       expect(counts.pending).toBe(stored.size);
       expect(
-        (store.get('customers', 1)?.pending ?? 0) +
-          (store.get('customers', 2)?.pending ?? 0) +
-          (store.get('customers', 3)?.pending ?? 0),
+        (store.cache.get('customers', 1)?.pending ?? 0) +
+          (store.cache.get('customers', 2)?.pending ?? 0) +
+          (store.cache.get('customers', 3)?.pending ?? 0),
       ).toBe(stored.size);
     } finally {
       store.close();

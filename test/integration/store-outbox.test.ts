@@ -74,16 +74,16 @@ const input = (n: number) => ({
 
 /** Queues an offline-created customer with its optimistic row, as the Desk does. */
 function createCustomer(store: Store, n: number) {
-  const temp = store.newTempId();
-  const entry = store.enqueue({ kind: 'customer.create', targetId: temp, payload: input(n) }, (tx) => {
-    tx.upsertMany('customers', [customer(temp, input(n))]);
+  const temp = store.cache.newTempId();
+  const entry = store.outbox.enqueue({ kind: 'customer.create', targetId: temp, payload: input(n) }, () => {
+    store.cache.upsertMany('customers', [customer(temp, input(n))]);
   });
   return { temp, entry };
 }
 
 function createOrder(store: Store, customerId: number) {
-  const temp = store.newTempId();
-  const entry = store.enqueue(
+  const temp = store.cache.newTempId();
+  const entry = store.outbox.enqueue(
     {
       kind: 'order.create',
       targetId: temp,
@@ -97,8 +97,8 @@ function createOrder(store: Store, customerId: number) {
         },
       },
     },
-    (tx) => {
-      tx.upsertMany('orders', [
+    () => {
+      store.cache.upsertMany('orders', [
         order(temp, { customer_id: customerId, status: 'draft', invoice_id: `INV-NEW-${-temp}` }),
       ]);
     },
@@ -121,46 +121,46 @@ describe('enqueue is atomic with its optimistic change', () => {
       lastError: null,
     });
     expect(entry.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(store.get('customers', temp)).toMatchObject({ pending: 1, local: true, localId: temp });
-    expect(store.list('customers', { filter: { pending: true } }).total).toBe(1);
+    expect(store.cache.get('customers', temp)).toMatchObject({ pending: 1, local: true, localId: temp });
+    expect(store.cache.list('customers', { filter: { pending: true } }).total).toBe(1);
   });
 
   it('a failing optimistic change leaves no outbox entry', () => {
     const store = fresh();
-    const temp = store.newTempId();
+    const temp = store.cache.newTempId();
     expect(() =>
-      store.enqueue({ kind: 'customer.create', targetId: temp, payload: input(1) }, (tx) => {
-        tx.upsertMany('customers', [customer(temp)]);
+      store.outbox.enqueue({ kind: 'customer.create', targetId: temp, payload: input(1) }, () => {
+        store.cache.upsertMany('customers', [customer(temp)]);
         throw new DeskError('BAD_INPUT', 'the form changed its mind');
       }),
     ).toThrowError('the form changed its mind');
-    expect(store.listOutbox()).toEqual([]);
-    expect(store.get('customers', temp)).toBeUndefined();
-    expect(store.outboxCounts().pending).toBe(0);
+    expect(store.outbox.list()).toEqual([]);
+    expect(store.cache.get('customers', temp)).toBeUndefined();
+    expect(store.outbox.counts().pending).toBe(0);
   });
 
   it('a failing entry write leaves no optimistic change (same id queued twice)', () => {
     const store = fresh();
-    store.upsertMany('orders', [order(5)]);
+    store.cache.upsertMany('orders', [order(5)]);
     const id = '6f1c1f7e-2d55-4d8b-9f7a-0d2f2f9c1a11';
-    store.enqueue({ kind: 'order.pause', targetId: 5, payload: {}, id }, (tx) => {
-      tx.upsertMany('orders', [order(5, { status: 'paused' })], { force: true });
+    store.outbox.enqueue({ kind: 'order.pause', targetId: 5, payload: {}, id }, () => {
+      store.cache.upsertMany('orders', [order(5, { status: 'paused' })], { force: true });
     });
     expect(() =>
-      store.enqueue({ kind: 'order.cancel', targetId: 5, payload: {}, id }, (tx) => {
-        tx.upsertMany('orders', [order(5, { status: 'cancelled' })], { force: true });
+      store.outbox.enqueue({ kind: 'order.cancel', targetId: 5, payload: {}, id }, () => {
+        store.cache.upsertMany('orders', [order(5, { status: 'cancelled' })], { force: true });
       }),
     ).toThrowError(expect.objectContaining({ code: 'CONFLICT' }));
-    expect(store.get('orders', 5)).toMatchObject({ pending: 1, entity: { status: 'paused' } });
-    expect(store.listOutbox().map((e) => e.kind)).toEqual(['order.pause']);
+    expect(store.cache.get('orders', 5)).toMatchObject({ pending: 1, entity: { status: 'paused' } });
+    expect(store.outbox.list().map((e) => e.kind)).toEqual(['order.pause']);
   });
 
   it('refuses an invalid payload with per-field messages and writes nothing', () => {
     const store = fresh();
     let caught: unknown;
     try {
-      store.enqueue({ kind: 'customer.update', targetId: 1, payload: { first_name: 'A' } as never }, (tx) =>
-        tx.upsertMany('customers', [customer(1)]),
+      store.outbox.enqueue({ kind: 'customer.update', targetId: 1, payload: { first_name: 'A' } as never }, () =>
+        store.cache.upsertMany('customers', [customer(1)]),
       );
     } catch (error) {
       caught = error;
@@ -169,15 +169,15 @@ describe('enqueue is atomic with its optimistic change', () => {
       code: 'BAD_INPUT',
       fields: { last_name: [expect.any(String)], email: [expect.any(String)] },
     });
-    expect(store.get('customers', 1)).toBeUndefined();
-    expect(store.listOutbox()).toEqual([]);
+    expect(store.cache.get('customers', 1)).toBeUndefined();
+    expect(store.outbox.list()).toEqual([]);
   });
 
   it('gives entries strictly increasing, time-ordered sequence numbers', () => {
     const store = fresh();
-    store.upsertMany('orders', [order(1)]);
-    const a = store.enqueue({ kind: 'order.pause', targetId: 1, payload: {} });
-    const b = store.enqueue({ kind: 'order.resume', targetId: 1, payload: {} });
+    store.cache.upsertMany('orders', [order(1)]);
+    const a = store.outbox.enqueue({ kind: 'order.pause', targetId: 1, payload: {} });
+    const b = store.outbox.enqueue({ kind: 'order.resume', targetId: 1, payload: {} });
     expect(b.seq).toBeGreaterThan(a.seq);
     expect(Math.floor(a.seq / 1000)).toBe(clock);
   });
@@ -186,41 +186,41 @@ describe('enqueue is atomic with its optimistic change', () => {
 describe('ordering', () => {
   it('holds back later changes to the same row until the earlier one is done, not unrelated rows', () => {
     const store = fresh();
-    store.upsertMany('orders', [order(1), order(2)]);
-    const a = store.enqueue({ kind: 'order.pause', targetId: 1, payload: {} });
-    const b = store.enqueue({ kind: 'order.resume', targetId: 1, payload: {} });
-    const c = store.enqueue({ kind: 'order.cancel', targetId: 2, payload: {} });
+    store.cache.upsertMany('orders', [order(1), order(2)]);
+    const a = store.outbox.enqueue({ kind: 'order.pause', targetId: 1, payload: {} });
+    const b = store.outbox.enqueue({ kind: 'order.resume', targetId: 1, payload: {} });
+    const c = store.outbox.enqueue({ kind: 'order.cancel', targetId: 2, payload: {} });
 
-    expect(store.nextReady()?.seq).toBe(a.seq);
-    store.markSending(a.seq);
-    expect(store.nextReady()?.seq).toBe(c.seq); // b waits behind a
-    store.markFailed(
+    expect(store.outbox.nextReady()?.seq).toBe(a.seq);
+    store.outbox.markSending(a.seq);
+    expect(store.outbox.nextReady()?.seq).toBe(c.seq); // b waits behind a
+    store.outbox.markFailed(
       a.seq,
       new DeskError('VALIDATION', 'Order cannot be paused.', { fields: { status: ['is not active'] } }),
     );
-    expect(store.nextReady()?.seq).toBe(c.seq); // a failed: still holds b, not c
-    store.markSending(c.seq);
-    store.markDone(c.seq);
-    expect(store.nextReady()).toBeNull();
-    store.discard(a.seq);
-    expect(store.nextReady()?.seq).toBe(b.seq);
+    expect(store.outbox.nextReady()?.seq).toBe(c.seq); // a failed: still holds b, not c
+    store.outbox.markSending(c.seq);
+    store.outbox.markDone(c.seq);
+    expect(store.outbox.nextReady()).toBeNull();
+    store.outbox.discard(a.seq);
+    expect(store.outbox.nextReady()?.seq).toBe(b.seq);
   });
 
   it('waits out a transient backoff, and says when to wake up', () => {
     const store = fresh();
-    store.upsertMany('orders', [order(1)]);
-    const a = store.enqueue({ kind: 'order.cancel', targetId: 1, payload: {} });
-    store.markSending(a.seq);
+    store.cache.upsertMany('orders', [order(1)]);
+    const a = store.outbox.enqueue({ kind: 'order.cancel', targetId: 1, payload: {} });
+    store.outbox.markSending(a.seq);
     const retryAt = new Date(clock + 30_000);
-    const failed = store.markFailed(
+    const failed = store.outbox.markFailed(
       a.seq,
       { code: 'NETWORK', message: 'BillPro could not be reached.' },
       { retryAt },
     );
     expect(failed).toMatchObject({ state: 'pending', attempts: 1, lastError: { code: 'NETWORK' } });
-    expect(store.nextReady()).toBeNull();
-    expect(store.nextWakeAt()).toBe(retryAt.toISOString());
-    expect(store.nextReady(new Date(clock + 30_000))?.seq).toBe(a.seq);
+    expect(store.outbox.nextReady()).toBeNull();
+    expect(store.outbox.nextWakeAt()).toBe(retryAt.toISOString());
+    expect(store.outbox.nextReady(new Date(clock + 30_000))?.seq).toBe(a.seq);
   });
 
   it('an order for an offline-created customer waits for that customer to be created', () => {
@@ -229,49 +229,49 @@ describe('ordering', () => {
     const orderCreate = createOrder(store, customerCreate.temp);
     expect(orderCreate.entry.refId).toBe(customerCreate.temp);
 
-    expect(store.nextReady()?.seq).toBe(customerCreate.entry.seq);
-    store.markSending(customerCreate.entry.seq);
-    expect(store.nextReady()).toBeNull();
-    store.markUnknown(customerCreate.entry.seq, { code: 'TIMEOUT', message: 'No answer from BillPro.' });
-    expect(store.nextReady()).toBeNull(); // unknown is resolved by a lookup, never resent blindly
-    store.markDone(customerCreate.entry.seq, { id: 501 });
-    expect(store.nextReady()?.seq).toBe(orderCreate.entry.seq);
+    expect(store.outbox.nextReady()?.seq).toBe(customerCreate.entry.seq);
+    store.outbox.markSending(customerCreate.entry.seq);
+    expect(store.outbox.nextReady()).toBeNull();
+    store.outbox.markUnknown(customerCreate.entry.seq, { code: 'TIMEOUT', message: 'No answer from BillPro.' });
+    expect(store.outbox.nextReady()).toBeNull(); // unknown is resolved by a lookup, never resent blindly
+    store.outbox.markDone(customerCreate.entry.seq, { id: 501 });
+    expect(store.outbox.nextReady()?.seq).toBe(orderCreate.entry.seq);
   });
 });
 
 describe('state rules', () => {
   it('refuses moves the state machine does not allow', () => {
     const store = fresh();
-    store.upsertMany('orders', [order(1)]);
-    const a = store.enqueue({ kind: 'order.cancel', targetId: 1, payload: {} });
-    expect(() => store.markDone(a.seq)).toThrowError(expect.objectContaining({ code: 'CONFLICT' }));
-    expect(() => store.retry(a.seq)).toThrowError(expect.objectContaining({ code: 'CONFLICT' }));
-    store.markSending(a.seq);
-    expect(() => store.discard(a.seq)).toThrowError(expect.objectContaining({ code: 'CONFLICT' })); // in flight
-    store.markUnknown(a.seq, { code: 'NETWORK', message: 'Connection reset.' });
-    expect(() => store.retry(a.seq)).toThrowError(expect.objectContaining({ code: 'CONFLICT' }));
-    expect(() => store.markSending(99)).toThrowError(expect.objectContaining({ code: 'NOT_FOUND' }));
-    expect(store.markPending(a.seq).state).toBe('pending'); // the lookup found nothing
+    store.cache.upsertMany('orders', [order(1)]);
+    const a = store.outbox.enqueue({ kind: 'order.cancel', targetId: 1, payload: {} });
+    expect(() => store.outbox.markDone(a.seq)).toThrowError(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(() => store.outbox.retry(a.seq)).toThrowError(expect.objectContaining({ code: 'CONFLICT' }));
+    store.outbox.markSending(a.seq);
+    expect(() => store.outbox.discard(a.seq)).toThrowError(expect.objectContaining({ code: 'CONFLICT' })); // in flight
+    store.outbox.markUnknown(a.seq, { code: 'NETWORK', message: 'Connection reset.' });
+    expect(() => store.outbox.retry(a.seq)).toThrowError(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(() => store.outbox.markSending(99)).toThrowError(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(store.outbox.markPending(a.seq).state).toBe('pending'); // the lookup found nothing
   });
 
   it('retries a failed change with an edited payload, checked like a new one', () => {
     const store = fresh();
-    store.upsertMany('customers', [customer(1)]);
-    const a = store.enqueue({ kind: 'customer.update', targetId: 1, payload: { ...input(1), phone: '123' } });
-    store.markSending(a.seq);
-    store.markFailed(
+    store.cache.upsertMany('customers', [customer(1)]);
+    const a = store.outbox.enqueue({ kind: 'customer.update', targetId: 1, payload: { ...input(1), phone: '123' } });
+    store.outbox.markSending(a.seq);
+    store.outbox.markFailed(
       a.seq,
       new DeskError('VALIDATION', 'Phone is invalid.', { fields: { phone: ['is invalid'] } }),
     );
-    expect(store.outboxEntry(a.seq)?.lastError).toEqual({
+    expect(store.outbox.get(a.seq)?.lastError).toEqual({
       code: 'VALIDATION',
       message: 'Phone is invalid.',
       fields: { phone: ['is invalid'] },
     });
-    expect(() => store.retry(a.seq, { payload: { phone: '+44 20 7946 0958' } })).toThrowError(
+    expect(() => store.outbox.retry(a.seq, { payload: { phone: '+44 20 7946 0958' } })).toThrowError(
       expect.objectContaining({ code: 'BAD_INPUT' }),
     );
-    const retried = store.retry(a.seq, {
+    const retried = store.outbox.retry(a.seq, {
       payload: { ...input(1), email: 'NEW@example.com', phone: '+44 20 7946 0958' },
     });
     expect(retried).toMatchObject({
@@ -281,23 +281,23 @@ describe('state rules', () => {
       attempts: 1,
     });
     expect(retried.kind === 'customer.update' && retried.payload.phone).toBe('+44 20 7946 0958');
-    expect(store.nextReady()?.seq).toBe(a.seq);
+    expect(store.outbox.nextReady()?.seq).toBe(a.seq);
   });
 
   it('counts entries by state for badges, and the row badge follows', () => {
     const store = fresh();
-    store.upsertMany('orders', [order(1), order(2), order(3)]);
-    const a = store.enqueue({ kind: 'order.cancel', targetId: 1, payload: {} });
-    const b = store.enqueue({ kind: 'order.pause', targetId: 2, payload: {} });
-    const c = store.enqueue({ kind: 'order.renewCheckout', targetId: 3, payload: {} });
-    store.enqueue({ kind: 'order.resume', targetId: 2, payload: {} });
-    expect(store.get('orders', 2)?.pending).toBe(2);
-    store.markSending(a.seq);
-    store.markDone(a.seq, { status: 'cancelled' });
-    store.markSending(b.seq);
-    store.markConflict(b.seq, { code: 'CONFLICT', message: 'The order is not active.' });
-    store.markSending(c.seq);
-    expect(store.outboxCounts()).toEqual({
+    store.cache.upsertMany('orders', [order(1), order(2), order(3)]);
+    const a = store.outbox.enqueue({ kind: 'order.cancel', targetId: 1, payload: {} });
+    const b = store.outbox.enqueue({ kind: 'order.pause', targetId: 2, payload: {} });
+    const c = store.outbox.enqueue({ kind: 'order.renewCheckout', targetId: 3, payload: {} });
+    store.outbox.enqueue({ kind: 'order.resume', targetId: 2, payload: {} });
+    expect(store.cache.get('orders', 2)?.pending).toBe(2);
+    store.outbox.markSending(a.seq);
+    store.outbox.markDone(a.seq, { status: 'cancelled' });
+    store.outbox.markSending(b.seq);
+    store.outbox.markConflict(b.seq, { code: 'CONFLICT', message: 'The order is not active.' });
+    store.outbox.markSending(c.seq);
+    expect(store.outbox.counts()).toEqual({
       pending: 1,
       sending: 1,
       unknown: 0,
@@ -308,11 +308,11 @@ describe('state rules', () => {
       waiting: 2,
       needsAttention: 1,
     });
-    expect(store.get('orders', 1)).toMatchObject({ pending: 0, stale: true });
-    expect(store.get('orders', 2)?.pending).toBe(2);
-    expect(store.listOutbox({ states: ['conflict'] }).map((e) => e.seq)).toEqual([b.seq]);
-    expect(store.listOutbox({ targetCollection: 'orders', targetId: 2 })).toHaveLength(2);
-    expect(store.outboxEntry(a.seq)?.result).toEqual({ status: 'cancelled' });
+    expect(store.cache.get('orders', 1)).toMatchObject({ pending: 0, stale: true });
+    expect(store.cache.get('orders', 2)?.pending).toBe(2);
+    expect(store.outbox.list({ states: ['conflict'] }).map((e) => e.seq)).toEqual([b.seq]);
+    expect(store.outbox.list({ targetCollection: 'orders', targetId: 2 })).toHaveLength(2);
+    expect(store.outbox.get(a.seq)?.result).toEqual({ status: 'cancelled' });
   });
 });
 
@@ -320,29 +320,29 @@ describe('recovery after a crash', () => {
   it("moves entries left 'sending' to 'unknown' on reopen, never back to pending", () => {
     const file = freshFile();
     const store = openAt(file);
-    store.upsertMany('customers', [customer(1)]);
-    const a = store.enqueue({ kind: 'customer.update', targetId: 1, payload: input(1) });
-    const b = store.enqueue({ kind: 'customer.update', targetId: 1, payload: input(2) });
-    store.markSending(a.seq);
+    store.cache.upsertMany('customers', [customer(1)]);
+    const a = store.outbox.enqueue({ kind: 'customer.update', targetId: 1, payload: input(1) });
+    const b = store.outbox.enqueue({ kind: 'customer.update', targetId: 1, payload: input(2) });
+    store.outbox.markSending(a.seq);
     store.close(); // the app dies before it hears back
 
     const again = openAt(file);
     expect(again.recovered).toEqual({ unknown: 1, invalid: 0 });
-    expect(again.outboxEntry(a.seq)).toMatchObject({
+    expect(again.outbox.get(a.seq)).toMatchObject({
       state: 'unknown',
       attempts: 1,
       lastError: { code: 'NETWORK' },
     });
-    expect(again.outboxEntry(b.seq)?.state).toBe('pending');
-    expect(again.nextReady()).toBeNull(); // b still waits behind a
-    expect(again.get('customers', 1)?.pending).toBe(2);
+    expect(again.outbox.get(b.seq)?.state).toBe('pending');
+    expect(again.outbox.nextReady()).toBeNull(); // b still waits behind a
+    expect(again.cache.get('customers', 1)?.pending).toBe(2);
   });
 
   it('marks a stored entry whose payload no longer validates as failed on open', () => {
     const file = freshFile();
     const store = openAt(file);
-    store.upsertMany('customers', [customer(1)]);
-    const a = store.enqueue({ kind: 'customer.update', targetId: 1, payload: input(1) });
+    store.cache.upsertMany('customers', [customer(1)]);
+    const a = store.outbox.enqueue({ kind: 'customer.update', targetId: 1, payload: input(1) });
     store.close();
     const options: Database.Options & { encryptionKey: string } = { encryptionKey: KEY };
     const db = new Database(file, options);
@@ -351,31 +351,31 @@ describe('recovery after a crash', () => {
 
     const again = openAt(file);
     expect(again.recovered.invalid).toBe(1);
-    expect(again.nextReady()).toBeNull();
-    const counts = again.outboxCounts();
+    expect(again.outbox.nextReady()).toBeNull();
+    const counts = again.outbox.counts();
     expect(counts.failed).toBe(1);
   });
 
   it('repairs pending badges from the outbox on open', () => {
     const file = freshFile();
     const store = openAt(file);
-    store.upsertMany('customers', [customer(1), customer(2)]);
-    store.enqueue({ kind: 'customer.update', targetId: 1, payload: input(1) });
+    store.cache.upsertMany('customers', [customer(1), customer(2)]);
+    store.outbox.enqueue({ kind: 'customer.update', targetId: 1, payload: input(1) });
     store.close();
     const options: Database.Options & { encryptionKey: string } = { encryptionKey: KEY };
     const db = new Database(file, options);
     db.exec('UPDATE customers SET pending = 5');
     db.close();
     const again = openAt(file);
-    expect(again.get('customers', 1)?.pending).toBe(1);
-    expect(again.get('customers', 2)?.pending).toBe(0);
+    expect(again.cache.get('customers', 1)?.pending).toBe(1);
+    expect(again.cache.get('customers', 2)?.pending).toBe(0);
   });
 });
 
 describe('temp ids', () => {
   it('are unique across collections and never reused', () => {
     const store = fresh();
-    const ids = [store.newTempId(), store.newTempId(), store.newTempId()];
+    const ids = [store.cache.newTempId(), store.cache.newTempId(), store.cache.newTempId()];
     expect(new Set(ids).size).toBe(3);
     expect(ids.every((id) => id < 0)).toBe(true);
   });
@@ -384,60 +384,60 @@ describe('temp ids', () => {
     const store = fresh();
     const c = createCustomer(store, 1);
     const o = createOrder(store, c.temp);
-    const update = store.enqueue({ kind: 'customer.update', targetId: c.temp, payload: input(3) });
+    const update = store.outbox.enqueue({ kind: 'customer.update', targetId: c.temp, payload: input(3) });
 
-    store.markSending(c.entry.seq);
+    store.outbox.markSending(c.entry.seq);
     const rewrite = store.transaction((tx) => {
-      tx.markDone(c.entry.seq, { id: 501 });
+      tx.outbox.markDone(c.entry.seq, { id: 501 });
       const result = tx.rewriteTempId(c.temp, 501);
-      tx.upsertMany('customers', [customer(501, input(1))], { force: true });
+      tx.cache.upsertMany('customers', [customer(501, input(1))], { force: true });
       return result;
     });
     expect(rewrite).toEqual({ collection: 'customers', outboxEntries: 3 }); // the create itself, the update, the order's reference
-    expect(store.outboxEntry(c.entry.seq)?.targetId).toBe(501);
+    expect(store.outbox.get(c.entry.seq)?.targetId).toBe(501);
 
-    expect(store.get('customers', 501)).toMatchObject({ id: 501, local: false, localId: c.temp, pending: 1 });
-    expect(store.get('customers', c.temp)?.id).toBe(501); // a screen holding the temp id still finds it
-    expect(store.get('orders', o.temp)?.entity.customer_id).toBe(501);
-    expect(store.list('orders', { filter: { customer_id: 501 } }).total).toBe(1);
-    expect(store.list('orders', { search: 'first1' }).total).toBe(1);
+    expect(store.cache.get('customers', 501)).toMatchObject({ id: 501, local: false, localId: c.temp, pending: 1 });
+    expect(store.cache.get('customers', c.temp)?.id).toBe(501); // a screen holding the temp id still finds it
+    expect(store.cache.get('orders', o.temp)?.entity.customer_id).toBe(501);
+    expect(store.cache.list('orders', { filter: { customer_id: 501 } }).total).toBe(1);
+    expect(store.cache.list('orders', { search: 'first1' }).total).toBe(1);
 
-    const queuedOrder = store.outboxEntry(o.entry.seq);
+    const queuedOrder = store.outbox.get(o.entry.seq);
     expect(queuedOrder?.refId).toBe(501);
     expect(queuedOrder?.kind === 'order.create' && queuedOrder.payload.order.customer_id).toBe(501);
-    expect(store.outboxEntry(update.seq)?.targetId).toBe(501);
-    expect(store.nextReady()?.seq).toBe(o.entry.seq);
+    expect(store.outbox.get(update.seq)?.targetId).toBe(501);
+    expect(store.outbox.nextReady()?.seq).toBe(o.entry.seq);
   });
 
   it('fold into the BillPro row when a sync brought it first', () => {
     const store = fresh();
     const c = createCustomer(store, 1);
-    store.upsertMany('customers', [customer(777, input(1))]); // a lookup after an unknown outcome found it
-    store.markSending(c.entry.seq);
-    store.markUnknown(c.entry.seq, { code: 'TIMEOUT', message: 'No answer.' });
+    store.cache.upsertMany('customers', [customer(777, input(1))]); // a lookup after an unknown outcome found it
+    store.outbox.markSending(c.entry.seq);
+    store.outbox.markUnknown(c.entry.seq, { code: 'TIMEOUT', message: 'No answer.' });
     store.transaction((tx) => {
-      tx.markDone(c.entry.seq, { id: 777 });
+      tx.outbox.markDone(c.entry.seq, { id: 777 });
       tx.rewriteTempId(c.temp, 777);
     });
-    expect(store.list('customers').total).toBe(1);
-    expect(store.get('customers', c.temp)).toMatchObject({ id: 777, localId: c.temp, pending: 0 });
+    expect(store.cache.list('customers').total).toBe(1);
+    expect(store.cache.get('customers', c.temp)).toMatchObject({ id: 777, localId: c.temp, pending: 0 });
     expect(store.checkIntegrity()).toEqual(['ok']);
   });
 
   it('roll back together with the rest of the transaction', () => {
     const store = fresh();
     const c = createCustomer(store, 1);
-    store.markSending(c.entry.seq);
+    store.outbox.markSending(c.entry.seq);
     expect(() =>
       store.transaction((tx) => {
-        tx.markDone(c.entry.seq);
+        tx.outbox.markDone(c.entry.seq);
         tx.rewriteTempId(c.temp, 501);
         throw new Error('disk said no');
       }),
     ).toThrow('disk said no');
-    expect(store.outboxEntry(c.entry.seq)?.state).toBe('sending');
-    expect(store.get('customers', c.temp)?.id).toBe(c.temp);
-    expect(store.get('customers', 501)).toBeUndefined();
+    expect(store.outbox.get(c.entry.seq)?.state).toBe('sending');
+    expect(store.cache.get('customers', c.temp)?.id).toBe(c.temp);
+    expect(store.cache.get('customers', 501)).toBeUndefined();
   });
 
   it('refuse ids that are not temp/real', () => {
@@ -452,55 +452,55 @@ describe('discard', () => {
     const store = fresh();
     const c = createCustomer(store, 1);
     const o = createOrder(store, c.temp);
-    store.markSending(c.entry.seq);
-    store.markFailed(
+    store.outbox.markSending(c.entry.seq);
+    store.outbox.markFailed(
       c.entry.seq,
       new DeskError('VALIDATION', 'Email has already been taken.', {
         fields: { email: ['has already been taken'] },
       }),
     );
-    store.discard(c.entry.seq);
+    store.outbox.discard(c.entry.seq);
 
-    expect(store.get('customers', c.temp)).toBeUndefined();
-    const orphan = store.outboxEntry(o.entry.seq);
+    expect(store.cache.get('customers', c.temp)).toBeUndefined();
+    const orphan = store.outbox.get(o.entry.seq);
     expect(orphan?.state).toBe('failed');
     expect(orphan?.lastError?.message).toMatch(/customer .* was discarded/);
-    expect(store.get('orders', o.temp)?.pending).toBe(1); // still visible, waiting for the person
-    expect(store.nextReady()).toBeNull();
-    store.discard(o.entry.seq);
-    expect(store.get('orders', o.temp)).toBeUndefined();
-    expect(store.outboxCounts()).toMatchObject({ waiting: 0, needsAttention: 0, discarded: 2 });
+    expect(store.cache.get('orders', o.temp)?.pending).toBe(1); // still visible, waiting for the person
+    expect(store.outbox.nextReady()).toBeNull();
+    store.outbox.discard(o.entry.seq);
+    expect(store.cache.get('orders', o.temp)).toBeUndefined();
+    expect(store.outbox.counts()).toMatchObject({ waiting: 0, needsAttention: 0, discarded: 2 });
   });
 
   it("keeps a BillPro row's optimistic change but marks it stale, so the next sync overwrites it", () => {
     const store = fresh();
-    store.upsertMany('orders', [order(1)]);
-    const a = store.enqueue({ kind: 'order.cancel', targetId: 1, payload: {} }, (tx) =>
-      tx.upsertMany('orders', [order(1, { status: 'cancelled' })], { force: true }),
+    store.cache.upsertMany('orders', [order(1)]);
+    const a = store.outbox.enqueue({ kind: 'order.cancel', targetId: 1, payload: {} }, () =>
+      store.cache.upsertMany('orders', [order(1, { status: 'cancelled' })], { force: true }),
     );
-    store.markSending(a.seq);
-    store.markConflict(a.seq, { code: 'CONFLICT', message: 'The order is already complete.' });
-    store.discard(a.seq);
+    store.outbox.markSending(a.seq);
+    store.outbox.markConflict(a.seq, { code: 'CONFLICT', message: 'The order is already complete.' });
+    store.outbox.discard(a.seq);
 
-    expect(store.get('orders', 1)).toMatchObject({
+    expect(store.cache.get('orders', 1)).toMatchObject({
       pending: 0,
       stale: true,
       entity: { status: 'cancelled' },
     });
-    expect(store.listStale()).toEqual([{ collection: 'orders', id: 1 }]);
-    store.upsertMany('orders', [order(1, { status: 'complete' })]);
-    expect(store.get('orders', 1)).toMatchObject({ stale: false, entity: { status: 'complete' } });
-    expect(store.listStale()).toEqual([]);
+    expect(store.cache.listStale()).toEqual([{ collection: 'orders', id: 1 }]);
+    store.cache.upsertMany('orders', [order(1, { status: 'complete' })]);
+    expect(store.cache.get('orders', 1)).toMatchObject({ stale: false, entity: { status: 'complete' } });
+    expect(store.cache.listStale()).toEqual([]);
   });
 
   it('prunes old finished entries only', () => {
     const store = fresh();
-    store.upsertMany('orders', [order(1)]);
-    const a = store.enqueue({ kind: 'order.cancel', targetId: 1, payload: {} });
-    const b = store.enqueue({ kind: 'order.pause', targetId: 1, payload: {} });
-    store.discard(a.seq);
+    store.cache.upsertMany('orders', [order(1)]);
+    const a = store.outbox.enqueue({ kind: 'order.cancel', targetId: 1, payload: {} });
+    const b = store.outbox.enqueue({ kind: 'order.pause', targetId: 1, payload: {} });
+    store.outbox.discard(a.seq);
     clock += 86_400_000;
-    expect(store.pruneOutbox(new Date(clock).toISOString())).toBe(1);
-    expect(store.listOutbox().map((e) => e.seq)).toEqual([b.seq]);
+    expect(store.outbox.prune(new Date(clock).toISOString())).toBe(1);
+    expect(store.outbox.list().map((e) => e.seq)).toEqual([b.seq]);
   });
 });

@@ -32,7 +32,7 @@ function order(i: number) {
 
 beforeAll(() => {
   store = openStore({ file: join(dir, 'scale.db'), encryptionKey: 'scale-key' });
-  store.upsertMany(
+  store.cache.upsertMany(
     'customers',
     Array.from({ length: CUSTOMERS }, (_, k) => ({
       id: k + 1,
@@ -45,7 +45,7 @@ beforeAll(() => {
     })),
   );
   for (let start = 1; start <= ORDERS; start += BATCH) {
-    const result = store.upsertMany(
+    const result = store.cache.upsertMany(
       'orders',
       Array.from({ length: BATCH }, (_, k) => order(start + k)),
     );
@@ -60,7 +60,7 @@ afterAll(() => {
 
 describe('100k orders', () => {
   it('are all there, newest first', () => {
-    const page = store.list('orders', { limit: 3 });
+    const page = store.cache.list('orders', { limit: 3 });
     expect(page.total).toBe(ORDERS);
     expect(page.rows.map((r) => r.id)).toEqual([ORDERS, ORDERS - 1, ORDERS - 2]);
   });
@@ -72,20 +72,20 @@ describe('100k orders', () => {
       return n;
     };
     const paused = ORDER_STATUSES.indexOf('paused');
-    const result = store.list('orders', { filter: { status: 'paused', currency: 'EUR' }, limit: 1000 });
+    const result = store.cache.list('orders', { filter: { status: 'paused', currency: 'EUR' }, limit: 1000 });
     const want = expected((i) => i % ORDER_STATUSES.length === paused && i % 2 === 0);
     expect(result.total).toBe(want);
     expect(result.rows).toHaveLength(Math.min(1000, want));
     expect(result.rows.every((r) => r.entity.status === 'paused' && r.entity.currency === 'EUR')).toBe(true);
 
-    const forCustomer = store.list('orders', {
+    const forCustomer = store.cache.list('orders', {
       filter: { customer_id: 42 },
       sort: { field: 'created_at', direction: 'asc' },
     });
     expect(forCustomer.total).toBe(ORDERS / CUSTOMERS);
     expect(forCustomer.rows[0]?.id).toBe(41);
 
-    const lastPage = store.list('orders', {
+    const lastPage = store.cache.list('orders', {
       filter: { order_type: 'subscription' },
       offset: ORDERS / 4 - 2,
       limit: 10,
@@ -95,24 +95,24 @@ describe('100k orders', () => {
   });
 
   it('sort by total and find one invoice by search', () => {
-    const top = store.list('orders', { sort: { field: 'total', direction: 'desc' }, limit: 1 });
+    const top = store.cache.list('orders', { sort: { field: 'total', direction: 'desc' }, limit: 1 });
     expect(top.rows[0]?.entity.total_amount).toBe('499.99');
-    const found = store.list('orders', { search: 'INV-0087654' });
+    const found = store.cache.list('orders', { search: 'INV-0087654' });
     expect(found.rows.map((r) => r.id)).toEqual([87654]);
     // A prefix search: given77 also matches Given770–Given779.
-    expect(store.list('orders', { search: 'given77', limit: 1 }).total).toBe((ORDERS / CUSTOMERS) * 11);
-    expect(store.list('orders', { search: 'c77@example.com', limit: 1 }).total).toBe(ORDERS / CUSTOMERS);
+    expect(store.cache.list('orders', { search: 'given77', limit: 1 }).total).toBe((ORDERS / CUSTOMERS) * 11);
+    expect(store.cache.list('orders', { search: 'c77@example.com', limit: 1 }).total).toBe(ORDERS / CUSTOMERS);
   });
 
   it('a full re-sync of an unchanged page only marks it seen', () => {
-    const run = store.recordSync({ collection: 'orders', full: true });
-    const again = store.upsertMany(
+    const run = store.syncLog.recordSync({ collection: 'orders', full: true });
+    const again = store.cache.upsertMany(
       'orders',
       Array.from({ length: BATCH }, (_, k) => order(k + 1)),
       { run },
     );
     expect(again).toEqual({ written: 0, unchanged: BATCH, keptPending: [] });
     // Only the re-sent page was seen by this run; a removeMissing would keep exactly those.
-    expect(store.list('orders').total).toBe(ORDERS);
+    expect(store.cache.list('orders').total).toBe(ORDERS);
   });
 });

@@ -113,7 +113,7 @@ describe('encryption at rest', () => {
   it('neither the file nor its WAL contains a customer name or email, open or closed', () => {
     const file = freshFile();
     const store = openAt(file);
-    store.upsertMany('customers', [
+    store.cache.upsertMany('customers', [
       customer(1, {
         first_name: NAME,
         last_name: SURNAME,
@@ -121,7 +121,7 @@ describe('encryption at rest', () => {
         organisation: { name: 'Quux Holdings' },
       }),
     ]);
-    store.enqueue(
+    store.outbox.enqueue(
       {
         kind: 'customer.update',
         targetId: 1,
@@ -138,12 +138,12 @@ describe('encryption at rest', () => {
     expect(containsPlaintext(`${file}-wal`)).toBe(false);
     // And the data is really there, behind the key.
     const again = openAt(file);
-    expect(again.list('customers', { search: 'quuxworth' }).rows[0]?.entity.email).toBe(EMAIL);
+    expect(again.cache.list('customers', { search: 'quuxworth' }).rows[0]?.entity.email).toBe(EMAIL);
   });
 
   it('a wrong key fails with a clear StoreOpenError, and the right key still opens the file', () => {
     const file = freshFile();
-    openAt(file).upsertMany('customers', [customer(1)]);
+    openAt(file).cache.upsertMany('customers', [customer(1)]);
     open.pop()?.close();
 
     let caught: unknown;
@@ -160,7 +160,7 @@ describe('encryption at rest', () => {
     expect(error.message).toMatch(/key/);
     expect(error.message).not.toContain('not-the-key');
 
-    expect(openAt(file).get('customers', 1)?.entity.first_name).toBe('First1');
+    expect(openAt(file).cache.get('customers', 1)?.entity.first_name).toBe('First1');
   });
 
   it('a missing key is refused before anything is created', () => {
@@ -209,11 +209,11 @@ describe('migrations', () => {
     const store = openAt(file);
     expect(store.schemaVersion).toBe(LATEST_VERSION);
     expect(LATEST_VERSION).toBeGreaterThan(1);
-    expect(store.get('customers', 7)?.entity.last_name).toBe('Lovelace');
-    expect(store.list('customers', { search: 'lovel' }).total).toBe(1);
+    expect(store.cache.get('customers', 7)?.entity.last_name).toBe('Lovelace');
+    expect(store.cache.list('customers', { search: 'lovel' }).total).toBe(1);
     // Tables from later versions work.
-    expect(store.recordSync({ collection: 'customers' })).toBeGreaterThan(0);
-    const entry = store.enqueue({
+    expect(store.syncLog.recordSync({ collection: 'customers' })).toBeGreaterThan(0);
+    const entry = store.outbox.enqueue({
       kind: 'customer.update',
       targetId: 7,
       payload: { first_name: 'Ada', last_name: 'King', email: 'ada@example.com' },
@@ -272,35 +272,35 @@ describe('migrations', () => {
 describe('writing and reading', () => {
   it('upserts, reads back the entity as received, and updates in place', () => {
     const store = openAt(freshFile());
-    const result = store.upsertMany('orders', [order(1), order(2)]);
+    const result = store.cache.upsertMany('orders', [order(1), order(2)]);
     expect(result).toEqual({ written: 2, unchanged: 0, keptPending: [] });
-    const row = store.get('orders', 2);
+    const row = store.cache.get('orders', 2);
     expect(row?.entity).toMatchObject({ id: 2, invoice_id: 'INV-2', status: 'active', total_amount: '2.00' });
     expect(row).toMatchObject({ pending: 0, local: false, localId: null, stale: false });
 
-    expect(store.upsertMany('orders', [order(2, { status: 'paused' }), order(1)])).toEqual({
+    expect(store.cache.upsertMany('orders', [order(2, { status: 'paused' }), order(1)])).toEqual({
       written: 1,
       unchanged: 1,
       keptPending: [],
     });
-    expect(store.get('orders', 2)?.entity.status).toBe('paused');
-    expect(store.list('orders', { filter: { status: 'paused' } }).total).toBe(1);
-    expect(store.get('orders', 3)).toBeUndefined();
+    expect(store.cache.get('orders', 2)?.entity.status).toBe('paused');
+    expect(store.cache.list('orders', { filter: { status: 'paused' } }).total).toBe(1);
+    expect(store.cache.get('orders', 3)).toBeUndefined();
   });
 
   it('rejects a batch with an invalid entity without writing any of it', () => {
     const store = openAt(freshFile());
     const bad = order(2, { status: 'not-a-status' });
-    expect(() => store.upsertMany('orders', [order(1), bad])).toThrowError(
+    expect(() => store.cache.upsertMany('orders', [order(1), bad])).toThrowError(
       expect.objectContaining({ code: 'BAD_INPUT', message: expect.stringContaining('orders[1]') }),
     );
-    expect(store.list('orders').total).toBe(0);
+    expect(store.cache.list('orders').total).toBe(0);
   });
 
   it('filters, sorts and pages orders', () => {
     const store = openAt(freshFile());
     const statuses = ['active', 'paused', 'cancelled'] as const;
-    store.upsertMany(
+    store.cache.upsertMany(
       'orders',
       Array.from({ length: 30 }, (_, i) =>
         order(i + 1, {
@@ -310,73 +310,73 @@ describe('writing and reading', () => {
         }),
       ),
     );
-    const newestFirst = store.list('orders', { limit: 5 });
+    const newestFirst = store.cache.list('orders', { limit: 5 });
     expect(newestFirst.total).toBe(30);
     expect(newestFirst.rows.map((r) => r.id)).toEqual([30, 29, 28, 27, 26]);
 
-    const page2 = store.list('orders', {
+    const page2 = store.cache.list('orders', {
       limit: 5,
       offset: 5,
       sort: { field: 'created_at', direction: 'asc' },
     });
     expect(page2.rows.map((r) => r.id)).toEqual([6, 7, 8, 9, 10]);
 
-    const active = store.list('orders', { filter: { status: 'active' }, limit: 100 });
+    const active = store.cache.list('orders', { filter: { status: 'active' }, limit: 100 });
     expect(active.total).toBe(10);
     expect(active.rows.every((r) => r.entity.status === 'active')).toBe(true);
 
-    const either = store.list('orders', { filter: { status: ['active', 'paused'], customer_id: 1 } });
+    const either = store.cache.list('orders', { filter: { status: ['active', 'paused'], customer_id: 1 } });
     expect(either.total).toBe(
       Array.from({ length: 30 }, (_, i) => i).filter((i) => i % 3 !== 2 && i % 2 === 0).length,
     );
 
-    const byTotal = store.list('orders', { sort: { field: 'total', direction: 'desc' }, limit: 3 });
+    const byTotal = store.cache.list('orders', { sort: { field: 'total', direction: 'desc' }, limit: 3 });
     expect(byTotal.rows.map((r) => r.id)).toEqual([30, 29, 28]);
 
-    const range = store.list('orders', {
+    const range = store.cache.list('orders', {
       filter: { created_at: { from: iso(5), to: iso(8) } },
       sort: { field: 'created_at' },
     });
     expect(range.rows.map((r) => r.id)).toEqual([5, 6, 7]);
 
-    expect(store.list('orders', { filter: { order_type: 'single_payment', status: [] } }).total).toBe(0);
-    expect(store.list('orders', { offset: 1000 }).rows).toEqual([]);
-    expect(store.list('orders', { offset: 1000 }).total).toBe(30);
+    expect(store.cache.list('orders', { filter: { order_type: 'single_payment', status: [] } }).total).toBe(0);
+    expect(store.cache.list('orders', { offset: 1000 }).rows).toEqual([]);
+    expect(store.cache.list('orders', { offset: 1000 }).total).toBe(30);
   });
 
   it('filters customers by email case-insensitively and sorts by name', () => {
     const store = openAt(freshFile());
-    store.upsertMany('customers', [
+    store.cache.upsertMany('customers', [
       customer(1, { first_name: 'Zoe', last_name: 'adams', email: 'Zoe.Adams@Example.com' }),
       customer(2, { first_name: 'Amy', last_name: 'Baker' }),
       customer(3, { first_name: 'Bob', last_name: 'Adams' }),
     ]);
     expect(
-      store.list('customers', { filter: { email: 'zoe.adams@EXAMPLE.com' } }).rows.map((r) => r.id),
+      store.cache.list('customers', { filter: { email: 'zoe.adams@EXAMPLE.com' } }).rows.map((r) => r.id),
     ).toEqual([1]);
-    expect(store.list('customers', { sort: { field: 'name' } }).rows.map((r) => r.id)).toEqual([3, 1, 2]);
+    expect(store.cache.list('customers', { sort: { field: 'name' } }).rows.map((r) => r.id)).toEqual([3, 1, 2]);
   });
 
   it('lists scheduled payments of an order by date, and refuses text search on them', () => {
     const store = openAt(freshFile());
-    store.upsertMany('scheduledPayments', [
+    store.cache.upsertMany('scheduledPayments', [
       scheduledPayment(3),
       scheduledPayment(1),
       scheduledPayment(2, { order_id: 2 }),
       scheduledPayment(4, { status: 'skipped' }),
     ]);
-    expect(store.list('scheduledPayments', { filter: { order_id: 1 } }).rows.map((r) => r.id)).toEqual([
+    expect(store.cache.list('scheduledPayments', { filter: { order_id: 1 } }).rows.map((r) => r.id)).toEqual([
       1, 3, 4,
     ]);
-    expect(store.list('scheduledPayments', { filter: { order_id: 1, status: 'scheduled' } }).total).toBe(2);
-    expect(() => store.list('scheduledPayments', { search: 'x' })).toThrowError(
+    expect(store.cache.list('scheduledPayments', { filter: { order_id: 1, status: 'scheduled' } }).total).toBe(2);
+    expect(() => store.cache.list('scheduledPayments', { search: 'x' })).toThrowError(
       expect.objectContaining({ code: 'BAD_INPUT' }),
     );
   });
 
   it('refuses a sort field that is not offered', () => {
     const store = openAt(freshFile());
-    expect(() => store.list('orders', { sort: { field: 'json; DROP TABLE orders' as 'id' } })).toThrowError(
+    expect(() => store.cache.list('orders', { sort: { field: 'json; DROP TABLE orders' as 'id' } })).toThrowError(
       expect.objectContaining({ code: 'BAD_INPUT' }),
     );
   });
@@ -385,39 +385,39 @@ describe('writing and reading', () => {
     const file = freshFile();
     const reported: InvalidRow[] = [];
     const store = openAt(file, { onInvalidRow: (row) => reported.push(row) });
-    store.upsertMany('orders', [order(1), order(2), order(3)]);
+    store.cache.upsertMany('orders', [order(1), order(2), order(3)]);
     const db = raw(file);
     db.prepare(`UPDATE orders SET json = '{"id":2,"status":"teleported"}' WHERE id = 2`).run();
     db.prepare(`UPDATE orders SET json = '{not json' WHERE id = 3`).run();
     db.close();
 
-    const result = store.list('orders', { sort: { field: 'id', direction: 'asc' } });
+    const result = store.cache.list('orders', { sort: { field: 'id', direction: 'asc' } });
     expect(result.rows.map((r) => r.id)).toEqual([1]);
     expect(result.skipped.map((s) => s.id).sort()).toEqual([2, 3]);
-    expect(store.get('orders', 2)).toBeUndefined();
+    expect(store.cache.get('orders', 2)).toBeUndefined();
     expect(reported.some((r) => r.id === 2 && r.collection === 'orders')).toBe(true);
   });
 
   it('keeps a row with waiting changes when a sync page brings the old version, unless forced', () => {
     const store = openAt(freshFile());
-    store.upsertMany('orders', [order(1)]);
-    store.enqueue({ kind: 'order.pause', targetId: 1, payload: {} }, (tx) => {
-      tx.upsertMany('orders', [order(1, { status: 'paused' })], { force: true });
+    store.cache.upsertMany('orders', [order(1)]);
+    store.outbox.enqueue({ kind: 'order.pause', targetId: 1, payload: {} }, () => {
+      store.cache.upsertMany('orders', [order(1, { status: 'paused' })], { force: true });
     });
-    expect(store.upsertMany('orders', [order(1)])).toEqual({ written: 0, unchanged: 0, keptPending: [1] });
-    expect(store.get('orders', 1)?.entity.status).toBe('paused');
-    expect(store.upsertMany('orders', [order(1, { status: 'paused' })], { force: true }).written).toBe(1);
+    expect(store.cache.upsertMany('orders', [order(1)])).toEqual({ written: 0, unchanged: 0, keptPending: [1] });
+    expect(store.cache.get('orders', 1)?.entity.status).toBe('paused');
+    expect(store.cache.upsertMany('orders', [order(1, { status: 'paused' })], { force: true }).written).toBe(1);
   });
 });
 
 describe('full-text search', () => {
   function seeded(): Store {
     const store = openAt(freshFile());
-    store.upsertMany('products', [
+    store.cache.upsertMany('products', [
       product(1, { name: 'Gold membership', product_group: 'Clubs' }),
       product(2, { name: null, product_id: 'SILVER-2' }),
     ]);
-    store.upsertMany('customers', [
+    store.cache.upsertMany('customers', [
       customer(1, {
         first_name: 'Daniel',
         last_name: 'Smith',
@@ -427,7 +427,7 @@ describe('full-text search', () => {
       customer(2, { first_name: 'Danuta', last_name: 'Kowalska', email: 'danuta@beispiel.de' }),
       customer(3, { first_name: 'Zoë', last_name: 'Müller', email: 'zoe@example.com' }),
     ]);
-    store.upsertMany('orders', [
+    store.cache.upsertMany('orders', [
       order(10, {
         customer_id: 1,
         invoice_id: 'INV-2024-0001',
@@ -447,7 +447,7 @@ describe('full-text search', () => {
   it('finds customers by name prefix, email, merchant id and organisation', () => {
     const store = seeded();
     const ids = (search: string) =>
-      store
+      store.cache
         .list('customers', { search })
         .rows.map((r) => r.id)
         .sort();
@@ -457,13 +457,13 @@ describe('full-text search', () => {
     expect(ids('CUS0000002')).toEqual([2]);
     expect(ids('acme')).toEqual([1]);
     expect(ids('zoe muller')).toEqual([3]); // diacritics folded
-    expect(store.list('customers', { search: 'dan' }).total).toBe(2);
+    expect(store.cache.list('customers', { search: 'dan' }).total).toBe(2);
   });
 
   it("finds orders by invoice id, status, the customer's name or email, and product names", () => {
     const store = seeded();
     const ids = (search: string) =>
-      store
+      store.cache
         .list('orders', { search })
         .rows.map((r) => r.id)
         .sort();
@@ -478,25 +478,25 @@ describe('full-text search', () => {
 
   it('follows a customer rename into order search', () => {
     const store = seeded();
-    store.upsertMany('customers', [
+    store.cache.upsertMany('customers', [
       customer(1, { first_name: 'Dominic', last_name: 'Smith', email: 'dom@example.com' }),
     ]);
-    expect(store.list('orders', { search: 'daniel' }).total).toBe(0);
-    expect(store.list('orders', { search: 'dominic' }).rows.map((r) => r.id)).toEqual([10]);
+    expect(store.cache.list('orders', { search: 'daniel' }).total).toBe(0);
+    expect(store.cache.list('orders', { search: 'dominic' }).rows.map((r) => r.id)).toEqual([10]);
   });
 
   it('combines search with filters and counts only matches', () => {
     const store = seeded();
-    const result = store.list('orders', { search: 'inv', filter: { status: 'active' } });
+    const result = store.cache.list('orders', { search: 'inv', filter: { status: 'active' } });
     expect(result.total).toBe(1);
     expect(result.rows.map((r) => r.id)).toEqual([10]);
   });
 
   it('finds products by name, product id and group', () => {
     const store = seeded();
-    expect(store.list('products', { search: 'memb' }).rows.map((r) => r.id)).toEqual([1]);
-    expect(store.list('products', { search: 'silver-2' }).rows.map((r) => r.id)).toEqual([2]);
-    expect(store.list('products', { search: 'clubs' }).rows.map((r) => r.id)).toEqual([1]);
+    expect(store.cache.list('products', { search: 'memb' }).rows.map((r) => r.id)).toEqual([1]);
+    expect(store.cache.list('products', { search: 'silver-2' }).rows.map((r) => r.id)).toEqual([2]);
+    expect(store.cache.list('products', { search: 'clubs' }).rows.map((r) => r.id)).toEqual([1]);
   });
 
   it('never throws on hostile input, and treats punctuation-only input as no search', () => {
@@ -521,41 +521,41 @@ describe('full-text search', () => {
       'dan"  OR "x',
     ];
     for (const search of hostile) {
-      expect(() => store.list('customers', { search }), search).not.toThrow();
-      expect(() => store.list('orders', { search }), search).not.toThrow();
+      expect(() => store.cache.list('customers', { search }), search).not.toThrow();
+      expect(() => store.cache.list('orders', { search }), search).not.toThrow();
     }
-    expect(store.list('customers', { search: '"' }).total).toBe(3);
-    expect(store.list('customers', { search: 'AND (' }).total).toBe(0); // "AND" is a word here
-    expect(store.list('customers', { search: 'first_name:dan' }).total).toBe(0);
-    expect(store.list('customers', { search: 'dan*' }).total).toBe(2);
-    expect(store.list('orders').total).toBe(3); // nothing was dropped
+    expect(store.cache.list('customers', { search: '"' }).total).toBe(3);
+    expect(store.cache.list('customers', { search: 'AND (' }).total).toBe(0); // "AND" is a word here
+    expect(store.cache.list('customers', { search: 'first_name:dan' }).total).toBe(0);
+    expect(store.cache.list('customers', { search: 'dan*' }).total).toBe(2);
+    expect(store.cache.list('orders').total).toBe(3); // nothing was dropped
   });
 });
 
 describe('full sync deletions, sync state and history', () => {
   it('removeMissing drops only BillPro rows the full pull did not see', () => {
     const store = openAt(freshFile());
-    store.upsertMany('customers', [customer(1), customer(2), customer(3), customer(4)]);
-    const temp = store.newTempId();
-    store.enqueue(
+    store.cache.upsertMany('customers', [customer(1), customer(2), customer(3), customer(4)]);
+    const temp = store.cache.newTempId();
+    store.outbox.enqueue(
       {
         kind: 'customer.create',
         targetId: temp,
         payload: { first_name: 'New', last_name: 'One', email: 'new@example.com' },
       },
-      (tx) => tx.upsertMany('customers', [customer(temp, { customer_id: '' })]),
+      () => store.cache.upsertMany('customers', [customer(temp, { customer_id: '' })]),
     );
-    store.enqueue({
+    store.outbox.enqueue({
       kind: 'customer.update',
       targetId: 4,
       payload: { first_name: 'F', last_name: 'L', email: 'person4@example.com' },
     });
 
-    const run = store.recordSync({ collection: 'customers', full: true });
-    store.upsertMany('customers', [customer(1), customer(3, { last_name: 'Changed' })], { run });
-    expect(store.removeMissing('customers', run)).toBe(1);
+    const run = store.syncLog.recordSync({ collection: 'customers', full: true });
+    store.cache.upsertMany('customers', [customer(1), customer(3, { last_name: 'Changed' })], { run });
+    expect(store.cache.removeMissing('customers', run)).toBe(1);
     expect(
-      store
+      store.cache
         .list('customers', { sort: { field: 'created_at' } })
         .rows.map((r) => r.id)
         .sort((a, b) => a - b),
@@ -565,39 +565,39 @@ describe('full sync deletions, sync state and history', () => {
   it('keeps sync state across reopening', () => {
     const file = freshFile();
     const store = openAt(file);
-    expect(store.syncState('orders')).toEqual({
+    expect(store.cache.syncState('orders')).toEqual({
       collection: 'orders',
       syncedAt: null,
       nextPage: null,
       complete: false,
     });
-    store.saveSyncProgress('orders', { nextPage: 4 });
+    store.cache.saveSyncProgress('orders', { nextPage: 4 });
     open.pop()?.close();
     const again = openAt(file);
-    expect(again.syncState('orders')).toMatchObject({ nextPage: 4, complete: false, syncedAt: null });
-    again.markSynced('orders', '2024-05-01T10:00:00.000Z');
-    expect(again.syncState('orders')).toEqual({
+    expect(again.cache.syncState('orders')).toMatchObject({ nextPage: 4, complete: false, syncedAt: null });
+    again.cache.markSynced('orders', '2024-05-01T10:00:00.000Z');
+    expect(again.cache.syncState('orders')).toEqual({
       collection: 'orders',
       syncedAt: '2024-05-01T10:00:00.000Z',
       nextPage: null,
       complete: true,
     });
-    expect(again.syncState('customers').syncedAt).toBeNull();
+    expect(again.cache.syncState('customers').syncedAt).toBeNull();
   });
 
   it('records sync runs newest first, with their outcome', () => {
     let now = T0;
     const store = openAt(freshFile(), { now: () => new Date(now) });
-    const first = store.recordSync({ collection: 'products', full: true });
+    const first = store.syncLog.recordSync({ collection: 'products', full: true });
     now += 1000;
-    store.finishSync(first, { pages: 3, rows: 61 });
-    const second = store.recordSync({ collection: 'orders' });
-    store.finishSync(second, {
+    store.syncLog.finishSync(first, { pages: 3, rows: 61 });
+    const second = store.syncLog.recordSync({ collection: 'orders' });
+    store.syncLog.finishSync(second, {
       pages: 1,
       rows: 0,
       error: new DeskError('NETWORK', 'BillPro could not be reached.'),
     });
-    const history = store.listSyncHistory(10);
+    const history = store.syncLog.listSyncHistory(10);
     expect(history.map((h) => h.id)).toEqual([second, first]);
     expect(history[1]).toMatchObject({
       collection: 'products',
@@ -609,14 +609,14 @@ describe('full sync deletions, sync state and history', () => {
       finishedAt: new Date(T0 + 1000).toISOString(),
     });
     expect(history[0]?.error).toEqual({ code: 'NETWORK', message: 'BillPro could not be reached.' });
-    expect(store.listSyncHistory(1)).toHaveLength(1);
+    expect(store.syncLog.listSyncHistory(1)).toHaveLength(1);
   });
 
   it('a closed store refuses calls plainly', () => {
     const store = openAt(freshFile());
     store.close();
     expect(store.closed).toBe(true);
-    expect(() => store.list('orders')).toThrowError(
+    expect(() => store.cache.list('orders')).toThrowError(
       expect.objectContaining({ code: 'BAD_INPUT', message: expect.stringMatching(/closed/) }),
     );
     expect(() => store.close()).not.toThrow();
@@ -624,7 +624,7 @@ describe('full sync deletions, sync state and history', () => {
 
   it('reports a healthy file as ok', () => {
     const store = openAt(freshFile());
-    store.upsertMany('orders', [order(1), order(2)]);
+    store.cache.upsertMany('orders', [order(1), order(2)]);
     expect(store.checkIntegrity()).toEqual(['ok']);
   });
 });

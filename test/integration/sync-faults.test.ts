@@ -157,9 +157,9 @@ describe('one troubled change', () => {
       encryptionKey: (await secrets.get(cacheKeyAccount(profileId)))!,
     });
     const customer = { first_name: 'Lena', last_name: 'Park', email: 'lena.park@example.com' };
-    const tempId = store.newTempId();
-    const queued = store.enqueue({ kind: 'customer.create', payload: customer, targetId: tempId }, (tx) => {
-      tx.upsertMany(
+    const tempId = store.cache.newTempId();
+    const queued = store.outbox.enqueue({ kind: 'customer.create', payload: customer, targetId: tempId }, () => {
+      store.cache.upsertMany(
         'customers',
         [
           {
@@ -174,7 +174,7 @@ describe('one troubled change', () => {
         { force: true },
       );
     });
-    store.markSending(queued.seq);
+    store.outbox.markSending(queued.seq);
     store.close();
 
     // On restart, BillPro answers the first customer lists with 429 (and asks for a 1 s pause).

@@ -158,12 +158,12 @@ describe('pull sync', () => {
     // state a cache is in after a customer and an order were removed at BillPro since the last sync.
     await main.desk.close();
     await withStore(main.dataDir, profileId, (store) => {
-      const [template] = store.list('customers', { limit: 1 }).rows;
-      const [order] = store.list('orders', { limit: 1 }).rows;
-      store.upsertMany('customers', [
+      const [template] = store.cache.list('customers', { limit: 1 }).rows;
+      const [order] = store.cache.list('orders', { limit: 1 }).rows;
+      store.cache.upsertMany('customers', [
         { ...template!.entity, id: 990_001, email: 'gone@example.com', last_name: 'Removed' },
       ]);
-      store.upsertMany('orders', [{ ...order!.entity, id: 990_002, invoice_id: 'REMOVED-AT-BILLPRO' }]);
+      store.cache.upsertMany('orders', [{ ...order!.entity, id: 990_002, invoice_id: 'REMOVED-AT-BILLPRO' }]);
     });
     main = await openDesk(main.dataDir);
     expect((await main.call('customers.get', { profileId, id: 990_001 })).last_name).toBe('Removed');
@@ -250,8 +250,8 @@ describe('pull sync', () => {
 
     const total = (await allCustomers()).length;
     const saved = await withStore(second.dataDir, id, (store) => ({
-      state: store.syncState('customers'),
-      cached: store.list('customers', { limit: 1 }).total,
+      state: store.cache.syncState('customers'),
+      cached: store.cache.list('customers', { limit: 1 }).total,
     }));
     expect(saved.state.nextPage).toBeGreaterThan(1);
     expect(saved.cached).toBe((saved.state.nextPage! - 1) * 25);
@@ -323,7 +323,7 @@ describe('the cache at rest', () => {
     const wrong = key.replace(/^./, (c) => (c === '0' ? '1' : '0'));
     expect(() => openStore({ file, encryptionKey: wrong })).toThrow();
     const store = openStore({ file, encryptionKey: key });
-    expect(store.list('customers', { search: 'Quackenbush' }).total).toBe(1);
+    expect(store.cache.list('customers', { search: 'Quackenbush' }).total).toBe(1);
     store.close();
   });
 });

@@ -80,9 +80,9 @@ async function rig(options: SandboxOptions, existing?: { store: Store; plan: Syn
 
 function counts(store: Store) {
   return {
-    products: store.countSynced('products'),
-    customers: store.countSynced('customers'),
-    orders: store.countSynced('orders'),
+    products: store.cache.countSynced('products'),
+    customers: store.cache.countSynced('customers'),
+    orders: store.cache.countSynced('orders'),
   };
 }
 
@@ -123,12 +123,12 @@ describe('sync against sandbox variations', () => {
       const before = (await r.requests()).byEndpoint.listCustomers ?? 0;
       r.clock.now += r.engine.timing.headIntervalMs;
       await r.engine.tick();
-      expect(r.store.has('customers', id)).toBe(true);
+      expect(r.store.cache.has('customers', id)).toBe(true);
       const used = ((await r.requests()).byEndpoint.listCustomers ?? 0) - before;
       expect(used).toBeGreaterThanOrEqual(1);
       expect(used).toBeLessThanOrEqual(2);
       // Nothing was removed by any of it.
-      expect(r.store.countSynced('customers')).toBe(SIZES.customers + 1);
+      expect(r.store.cache.countSynced('customers')).toBe(SIZES.customers + 1);
     }, 60_000);
   }
 
@@ -160,47 +160,47 @@ describe('sync against sandbox variations', () => {
   it('removes a few rows BillPro no longer lists after checking each by id, never a row with changes waiting', async () => {
     const r = await rig({});
     await r.engine.syncEverything();
-    const [template] = r.store.list('customers', { limit: 1 }).rows;
-    r.store.upsertMany('customers', [
+    const [template] = r.store.cache.list('customers', { limit: 1 }).rows;
+    r.store.cache.upsertMany('customers', [
       { ...template!.entity, id: 880_001, email: 'gone.1@example.com' },
       { ...template!.entity, id: 880_002, email: 'gone.2@example.com' },
     ]);
     // A real customer with a change waiting to be sent, which the list will not show either.
-    r.store.upsertMany('customers', [{ ...template!.entity, id: 880_003, email: 'pending@example.com' }]);
-    r.store.enqueue(
+    r.store.cache.upsertMany('customers', [{ ...template!.entity, id: 880_003, email: 'pending@example.com' }]);
+    r.store.outbox.enqueue(
       { kind: 'customer.update', payload: { first_name: 'P', last_name: 'Q', email: 'pending@example.com' }, targetId: 880_003 },
       () => undefined,
     );
     r.clock.now += 25 * 3_600_000;
     const outcome = await r.engine.syncEverything();
     expect(outcome.removed.customers).toBe(2);
-    expect(r.store.has('customers', 880_001)).toBe(false);
-    expect(r.store.has('customers', 880_003)).toBe(true);
-    expect(r.store.countSynced('customers')).toBe(SIZES.customers + 1);
+    expect(r.store.cache.has('customers', 880_001)).toBe(false);
+    expect(r.store.cache.has('customers', 880_003)).toBe(true);
+    expect(r.store.cache.countSynced('customers')).toBe(SIZES.customers + 1);
   }, 60_000);
 
   it('holds a removal of more than 10 % for the operator: declined keeps every row, confirmed removes only those', async () => {
     const r = await rig({});
     await r.engine.syncEverything();
-    const [template] = r.store.list('orders', { limit: 1 }).rows;
+    const [template] = r.store.cache.list('orders', { limit: 1 }).rows;
     const ghosts = Array.from({ length: 20 }, (_, i) => ({ ...template!.entity, id: 770_000 + i, invoice_id: `GONE-${i}` }));
-    r.store.upsertMany('orders', ghosts);
+    r.store.cache.upsertMany('orders', ghosts);
     r.clock.now += 25 * 3_600_000;
     const outcome = await r.engine.syncEverything();
     expect(outcome.removed.orders ?? 0).toBe(0);
-    expect(r.store.countSynced('orders')).toBe(SIZES.orders + 20);
+    expect(r.store.cache.countSynced('orders')).toBe(SIZES.orders + 20);
     const [pending] = r.engine.pendingRemovals();
     expect(pending).toMatchObject({ collection: 'orders', ids: ghosts.map((g) => g.id), listed: SIZES.orders });
     expect(pending!.reason).toMatch(/no longer shows 20 of the 110 cached/);
 
     expect(r.engine.decideRemoval('orders', false)).toBe(0);
-    expect(r.store.countSynced('orders')).toBe(SIZES.orders + 20);
+    expect(r.store.cache.countSynced('orders')).toBe(SIZES.orders + 20);
     expect(r.engine.pendingRemovals()).toEqual([]);
 
     r.clock.now += 25 * 3_600_000;
     await r.engine.syncEverything();
     expect(r.engine.decideRemoval('orders', true)).toBe(20);
-    expect(r.store.countSynced('orders')).toBe(SIZES.orders);
+    expect(r.store.cache.countSynced('orders')).toBe(SIZES.orders);
   }, 60_000);
 
   it('a page with more rows than any page can have is refused, the cache as it was', async () => {
@@ -218,9 +218,9 @@ describe('sync against sandbox variations', () => {
     grown.clock.now = small.clock.now + 25 * 3_600_000;
     await expect(grown.engine.syncEverything()).rejects.toThrow(/went on past page 22,/);
     // Nothing removed; rows of the pages before the limit are BillPro's and stay, page 22 is not written.
-    expect(small.store.countSynced('customers')).toBe(before.customers);
-    expect(small.store.countSynced('orders')).toBe(before.orders);
-    expect(small.store.countSynced('products')).toBeLessThanOrEqual(22 * 25);
+    expect(small.store.cache.countSynced('customers')).toBe(before.customers);
+    expect(small.store.cache.countSynced('orders')).toBe(before.orders);
+    expect(small.store.cache.countSynced('products')).toBeLessThanOrEqual(22 * 25);
     expect((await grown.requests()).byEndpoint.listProducts).toBeLessThanOrEqual(22 + 4);
   }, 60_000);
 });

@@ -319,7 +319,7 @@ export async function outboxOnDisk(
     encryptionKey: key,
   });
   try {
-    return store.outboxCounts();
+    return store.outbox.counts();
   } finally {
     store.close();
   }

@@ -5,31 +5,12 @@
  */
 import { dashboardSummary, type DashboardSummary } from './summary.ts';
 import { DeskError } from '../../common/errors.ts';
-import {
-  Cache,
-  type CachedRow,
-  type InvalidRow,
-  type ListQuery,
-  type ListResult,
-  type StaleRow,
-  type SyncState,
-  type UpsertOptions,
-  type UpsertResult,
-} from './cache.ts';
+import { Cache, type InvalidRow } from './cache.ts';
 import type { Collection } from './collections.ts';
 import { openConnection, str, type Connection } from './database.ts';
 import { migrate, schemaVersion } from './migrations.ts';
-import {
-  Outbox,
-  type JsonValue,
-  type NewOutboxEntry,
-  type OpenRecovery,
-  type OutboxCounts,
-  type OutboxEntry,
-  type OutboxError,
-  type OutboxListQuery,
-} from './outbox.ts';
-import { SyncLog, type SyncHistoryEntry } from './sync-log.ts';
+import { Outbox, type OpenRecovery } from './outbox.ts';
+import { SyncLog } from './sync-log.ts';
 
 export interface StoreOptions {
   /** The profile's cache file; its folder must exist. */
@@ -53,20 +34,23 @@ export class Store {
   readonly file: string;
   /** What opening found and repaired (entries a crash left `sending`, invalid stored entries). */
   readonly recovered: OpenRecovery;
+  /** Cached BillPro rows, temp ids, sync state and search (cache.ts). */
+  readonly cache: Cache;
+  /** The queued changes and their states (outbox.ts). */
+  readonly outbox: Outbox;
+  /** One row per pull run, for Settings' sync history (sync-log.ts). */
+  readonly syncLog: SyncLog;
   readonly #db: Connection;
-  readonly #cache: Cache;
-  readonly #outbox: Outbox;
-  readonly #log: SyncLog;
   #closed = false;
 
   /** @internal use `openStore`. */
   constructor(file: string, db: Connection, now: () => Date, onInvalidRow: (row: InvalidRow) => void) {
     this.file = file;
     this.#db = db;
-    this.#cache = new Cache(db, now, onInvalidRow);
-    this.#outbox = new Outbox(db, this.#cache, now);
-    this.#log = new SyncLog(db, now);
-    this.recovered = this.#outbox.recover();
+    this.cache = new Cache(db, now, onInvalidRow);
+    this.outbox = new Outbox(db, this.cache, now);
+    this.syncLog = new SyncLog(db, now);
+    this.recovered = this.outbox.recover();
   }
 
   /** The product groups in the cache, for the Products screen's filter. */
@@ -90,139 +74,6 @@ export class Store {
     return this.#db.transaction(() => fn(this));
   }
 
-  // ------------------------------------------------------------ cache
-
-  newTempId(): number {
-    return this.#cache.newTempId();
-  }
-
-  upsertMany<C extends Collection>(
-    collection: C,
-    entities: readonly unknown[],
-    options?: UpsertOptions,
-  ): UpsertResult {
-    return this.#cache.upsertMany(collection, entities, options);
-  }
-
-  get<C extends Collection>(collection: C, id: number): CachedRow<C> | undefined {
-    return this.#cache.get(collection, id);
-  }
-
-  list<C extends Collection>(collection: C, query?: ListQuery<C>): ListResult<C> {
-    return this.#cache.list(collection, query);
-  }
-
-  remove(collection: Collection, id: number): boolean {
-    return this.#cache.remove(collection, id);
-  }
-
-  removeMissing(collection: Collection, run: number): number {
-    return this.#cache.removeMissing(collection, run);
-  }
-
-  has(collection: Collection, id: number): boolean {
-    return this.#cache.has(collection, id);
-  }
-
-  countSynced(collection: Collection): number {
-    return this.#cache.countSynced(collection);
-  }
-
-  missingSince(collection: Collection, run: number): number[] {
-    return this.#cache.missingSince(collection, run);
-  }
-
-  /** In one transaction. */
-  removeUnseen(collection: Collection, ids: readonly number[], run: number): number {
-    return this.transaction(() => this.#cache.removeUnseen(collection, ids, run));
-  }
-
-  listStale(): StaleRow[] {
-    return this.#cache.listStale();
-  }
-
-  syncState(collection: Collection): SyncState {
-    return this.#cache.syncState(collection);
-  }
-
-  saveSyncProgress(collection: Collection, progress: { nextPage: number | null; complete?: boolean }): void {
-    this.#cache.saveSyncProgress(collection, progress);
-  }
-
-  markSynced(collection: Collection, at: string): void {
-    this.#cache.markSynced(collection, at);
-  }
-
-  // ------------------------------------------------------------ outbox
-
-  /**
-   * Queues a change and applies its optimistic version to the cache in one transaction. The
-   * callback runs first, inside the transaction, and receives this store.
-   */
-  enqueue(entry: NewOutboxEntry, optimisticChange?: (tx: Store) => void): OutboxEntry {
-    return this.#outbox.enqueue(entry, optimisticChange ? () => optimisticChange(this) : undefined);
-  }
-
-  nextReady(now?: Date): OutboxEntry | null {
-    return this.#outbox.nextReady(now);
-  }
-
-  nextWakeAt(): string | null {
-    return this.#outbox.nextWakeAt();
-  }
-
-  outboxEntry(seq: number): OutboxEntry | undefined {
-    return this.#outbox.get(seq);
-  }
-
-  markSending(seq: number): OutboxEntry {
-    return this.#outbox.markSending(seq);
-  }
-
-  markUnknown(seq: number, error: OutboxError | DeskError): OutboxEntry {
-    return this.#outbox.markUnknown(seq, error);
-  }
-
-  markDone(seq: number, result?: JsonValue): OutboxEntry {
-    return this.#outbox.markDone(seq, result);
-  }
-
-  markFailed(
-    seq: number,
-    error: OutboxError | DeskError,
-    options?: { retryAt?: Date | string },
-  ): OutboxEntry {
-    return this.#outbox.markFailed(seq, error, options);
-  }
-
-  markConflict(seq: number, error: OutboxError | DeskError): OutboxEntry {
-    return this.#outbox.markConflict(seq, error);
-  }
-
-  markPending(seq: number): OutboxEntry {
-    return this.#outbox.markPending(seq);
-  }
-
-  retry(seq: number, edit?: { payload?: unknown }): OutboxEntry {
-    return this.#outbox.retry(seq, edit);
-  }
-
-  discard(seq: number): OutboxEntry {
-    return this.#outbox.discard(seq);
-  }
-
-  listOutbox(query?: OutboxListQuery): OutboxEntry[] {
-    return this.#outbox.list(query);
-  }
-
-  outboxCounts(): OutboxCounts {
-    return this.#outbox.counts();
-  }
-
-  pruneOutbox(before: string): number {
-    return this.#outbox.prune(before);
-  }
-
   /**
    * BillPro created the entity born as `tempId` and gave it `realId`: the cached row, cached
    * references to it (an order's customer_id, a scheduled payment's order_id) and later outbox
@@ -234,27 +85,10 @@ export class Store {
     if (!Number.isInteger(realId) || realId <= 0)
       throw new DeskError('BAD_INPUT', `${realId} is not a BillPro id.`);
     return this.#db.transaction(() => {
-      const collection = this.#cache.rewriteRow(tempId, realId);
-      const outboxEntries = this.#outbox.rewriteTempId(tempId, realId);
+      const collection = this.cache.rewriteRow(tempId, realId);
+      const outboxEntries = this.outbox.rewriteTempId(tempId, realId);
       return { collection, outboxEntries };
     });
-  }
-
-  // ------------------------------------------------------------ sync history
-
-  recordSync(start: { collection: Collection; full?: boolean; startedAt?: string }): number {
-    return this.#log.recordSync(start);
-  }
-
-  finishSync(
-    id: number,
-    outcome: { pages: number; rows: number; error?: OutboxError | DeskError | null; finishedAt?: string },
-  ): void {
-    this.#log.finishSync(id, outcome);
-  }
-
-  listSyncHistory(limit?: number): SyncHistoryEntry[] {
-    return this.#log.listSyncHistory(limit);
   }
 
   // ------------------------------------------------------------ file

@@ -191,7 +191,7 @@ export class SyncEngine {
   needsFullSync(): boolean {
     const { plan, store } = this.#o;
     if (plan.lastFullAt === null) return true;
-    if (LISTED.some((c) => store.syncState(c).nextPage !== null)) return true;
+    if (LISTED.some((c) => store.cache.syncState(c).nextPage !== null)) return true;
     return this.#now() - plan.lastFullAt >= this.#timing.reconcileIntervalMs;
   }
 
@@ -299,7 +299,7 @@ export class SyncEngine {
   /** A few live orders by id, taking turns through all of them. */
   async #liveOrders(): Promise<number> {
     const { store, plan, client, budget } = this.#o;
-    const page = store.list('orders', {
+    const page = store.cache.list('orders', {
       filter: { status: LIVE },
       sort: { field: 'id', direction: 'asc' },
       limit: this.#timing.liveBatch,
@@ -311,7 +311,7 @@ export class SyncEngine {
     const signal = this.#abort.signal;
     for (const id of ids) {
       const order = await budget.run(() => client.getOrder(id, { signal }), signal);
-      changed += store.upsertMany('orders', [order]).written;
+      changed += store.cache.upsertMany('orders', [order]).written;
     }
     if (changed) this.#o.onData(['orders']);
     return ids.length;
@@ -321,7 +321,7 @@ export class SyncEngine {
   async #paymentsDueSoon(): Promise<number> {
     const { store, client, budget } = this.#o;
     const now = this.#now();
-    const due = store.list('scheduledPayments', {
+    const due = store.cache.list('scheduledPayments', {
       filter: {
         status: 'scheduled',
         scheduled_at: { from: new Date(now).toISOString(), to: new Date(now + this.#timing.paymentsHorizonMs).toISOString() },
@@ -336,7 +336,7 @@ export class SyncEngine {
     let changed = 0;
     for (const id of batch) {
       const payments = await budget.run(() => client.listScheduledPayments(id, { signal }), signal);
-      if (payments.length) changed += store.upsertMany('scheduledPayments', payments).written;
+      if (payments.length) changed += store.cache.upsertMany('scheduledPayments', payments).written;
     }
     if (changed) this.#o.onData(['scheduledPayments']);
     return batch.length;
@@ -417,16 +417,16 @@ export class SyncEngine {
       budget.concurrency,
       signal,
       (id) => budget.run(() => client.getOrder(id, { signal }), signal),
-      (_, order) => store.upsertMany('orders', [order]),
+      (_, order) => store.cache.upsertMany('orders', [order]),
       () => undefined,
     );
-    store.markSynced('orders', new Date(this.#now()).toISOString());
+    store.cache.markSynced('orders', new Date(this.#now()).toISOString());
   }
 
   async #scheduledPaymentsOfLiveOrders(signal: AbortSignal): Promise<void> {
     const { store, client, budget } = this.#o;
     const ids = this.#idsOf(LIVE, PAYMENT_SYNC_ORDERS);
-    const run = store.recordSync({ collection: 'scheduledPayments', full: false });
+    const run = store.syncLog.recordSync({ collection: 'scheduledPayments', full: false });
     let orders = 0;
     let rows = 0;
     const started = this.#now();
@@ -439,7 +439,7 @@ export class SyncEngine {
         (_, payments) => {
           orders += 1;
           rows += payments.length;
-          if (payments.length) store.upsertMany('scheduledPayments', payments);
+          if (payments.length) store.cache.upsertMany('scheduledPayments', payments);
         },
         (done) => {
           const elapsed = (this.#now() - started) / 1000;
@@ -447,10 +447,10 @@ export class SyncEngine {
           this.#o.onProgress({ collection: 'scheduledPayments', done, total: ids.length, etaSeconds: eta, finished: false });
         },
       );
-      store.markSynced('scheduledPayments', new Date(this.#now()).toISOString());
-      store.finishSync(run, { pages: orders, rows });
+      store.cache.markSynced('scheduledPayments', new Date(this.#now()).toISOString());
+      store.syncLog.finishSync(run, { pages: orders, rows });
     } catch (error) {
-      store.finishSync(run, {
+      store.syncLog.finishSync(run, {
         pages: orders,
         rows,
         error: isDeskError(error) ? error : new DeskError('NETWORK', 'The sync of scheduled payments stopped.'),
@@ -462,7 +462,7 @@ export class SyncEngine {
   #idsOf(status: OrderStatus[], max: number): number[] {
     const ids: number[] = [];
     for (let offset = 0; ids.length < max; offset += 1000) {
-      const page = this.#o.store.list('orders', { filter: { status }, limit: 1000, offset });
+      const page = this.#o.store.cache.list('orders', { filter: { status }, limit: 1000, offset });
       for (const row of page.rows) if (row.id > 0 && ids.length < max) ids.push(row.id);
       if (page.rows.length < 1000) break;
     }

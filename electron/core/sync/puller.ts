@@ -90,11 +90,11 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
   const now = options.now ?? (() => new Date());
   const what = options.what ?? labelOf(collection);
   const facts: ListFacts = { ...options.facts };
-  const resumeAt = store.syncState(collection).nextPage;
+  const resumeAt = store.cache.syncState(collection).nextPage;
   // A resumed pull is still one reconciliation when we know the run it started with.
   const resuming = resumeAt !== null && resumeAt > 1 && facts.fullRun !== null;
   const startPage = resuming ? resumeAt : 1;
-  const run = store.recordSync({ collection, full: startPage === 1 });
+  const run = store.syncLog.recordSync({ collection, full: startPage === 1 });
   if (!resuming) facts.fullRun = run;
   options.onFacts(facts);
   const limit = pageLimit(options.facts);
@@ -149,14 +149,14 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
           const answer = answers[i];
           if (answer?.status !== 'fulfilled') break;
           const items = answer.value;
-          tx.upsertMany(collection, items, { run });
+          tx.cache.upsertMany(collection, items, { run });
           rows += items.length;
           pages += 1;
           lastNonEmpty = next + i;
           maxPageSize = Math.max(maxPageSize, items.length);
           first ??= items[0]?.id ?? null;
           last = items[items.length - 1]?.id ?? last;
-          tx.saveSyncProgress(collection, { nextPage: next + i + 1 });
+          tx.cache.saveSyncProgress(collection, { nextPage: next + i + 1 });
         }
       });
       if (failure !== null) throw failure;
@@ -171,15 +171,15 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
     facts.pageSize = maxPageSize > 0 ? maxPageSize : facts.pageSize;
     facts.lastPage = lastNonEmpty > 0 ? lastNonEmpty : null;
     if (!resuming) facts.count = rows;
-    else facts.count = store.countSynced(collection);
+    else facts.count = store.cache.countSynced(collection);
     options.onFacts(facts);
-    store.saveSyncProgress(collection, { nextPage: null, complete: true });
-    store.markSynced(collection, now().toISOString());
-    store.finishSync(run, { pages, rows });
+    store.cache.saveSyncProgress(collection, { nextPage: null, complete: true });
+    store.cache.markSynced(collection, now().toISOString());
+    store.syncLog.finishSync(run, { pages, rows });
     options.onProgress({ collection, rows, pages, total: facts.count, finished: true });
     return { rows, pages, fromStart: facts.fullRun !== null, fullRun: facts.fullRun };
   } catch (error) {
-    store.finishSync(run, { pages, rows, error: asDeskError(error) });
+    store.syncLog.finishSync(run, { pages, rows, error: asDeskError(error) });
     throw error;
   }
 }
@@ -229,8 +229,8 @@ export async function pullHead(options: HeadOptions): Promise<HeadResult> {
     const problem = checkPage(items, page, previousIds, Number.MAX_SAFE_INTEGER, what);
     if (problem) throw problem;
     previousIds = idsOf(items);
-    const known = newest && items.some((item) => store.has(collection, item.id));
-    written += store.upsertMany(collection, items).written;
+    const known = newest && items.some((item) => store.cache.has(collection, item.id));
+    written += store.cache.upsertMany(collection, items).written;
     if (!newest) {
       facts.lastPage = page;
       facts.pageSize = Math.max(facts.pageSize ?? 0, items.length);

@@ -70,7 +70,7 @@ export class Pusher {
   /** Resolves once entry `seq` is no longer pending/sending (or after `timeoutMs`). */
   settled(seq: number, timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const entry = this.options.store.outboxEntry(seq);
+      const entry = this.options.store.outbox.get(seq);
       if (!entry || (entry.state !== 'pending' && entry.state !== 'sending')) return resolve();
       let set = this.settledWaiters.get(seq);
       if (!set) this.settledWaiters.set(seq, (set = new Set()));
@@ -104,8 +104,8 @@ export class Pusher {
     // for minutes after the connection came back.
     while (!this.closed && connectivity.online) {
       // An unknown outcome is settled before anything else of its row is sent.
-      const unknown = store.listOutbox({ states: ['unknown'], limit: 1 })[0];
-      const entry = unknown ?? store.nextReady(this.now());
+      const unknown = store.outbox.list({ states: ['unknown'], limit: 1 })[0];
+      const entry = unknown ?? store.outbox.nextReady(this.now());
       if (!entry) break;
       const keepGoing = entry.state === 'unknown' ? await this.resolveUnknown(entry) : await this.send(entry);
       this.notify(entry.seq);
@@ -116,7 +116,7 @@ export class Pusher {
 
   private scheduleWake(): void {
     if (this.closed) return;
-    const at = this.options.store.nextWakeAt();
+    const at = this.options.store.outbox.nextWakeAt();
     if (!at) return;
     const delay = Math.max(0, new Date(at).getTime() - this.now().getTime());
     this.wakeTimer = setTimeout(() => void this.kick(), Math.min(delay, 2 ** 31 - 1));
@@ -131,7 +131,7 @@ export class Pusher {
   /** Returns whether the loop should go on to the next entry. */
   private async send(entry: OutboxEntry): Promise<boolean> {
     const { store, connectivity } = this.options;
-    store.markSending(entry.seq);
+    store.outbox.markSending(entry.seq);
     this.options.onChanged([]);
     try {
       const answer = await this.perform(entry);
@@ -147,23 +147,23 @@ export class Pusher {
   private handleFailure(entry: OutboxEntry, error: unknown): boolean {
     const { store } = this.options;
     if (!isDeskError(error)) {
-      store.markFailed(entry.seq, new DeskError('SERVER', 'Desk could not send this change because of an internal error.'));
+      store.outbox.markFailed(entry.seq, new DeskError('SERVER', 'Desk could not send this change because of an internal error.'));
       this.options.onChanged([entry.targetCollection]);
       return true;
     }
     if (error.code === 'AUTH_INVALID' || error.code === 'PROFILE_REQUIRED' || error.code === 'FORBIDDEN') {
       // The profile's credentials are the problem, not this change: keep it for later.
-      store.markPending(entry.seq);
+      store.outbox.markPending(entry.seq);
       this.options.onChanged([]);
       return false;
     }
     if (isTransient(error.code)) {
       if (error.outcomeUnknown) {
-        store.markUnknown(entry.seq, error);
+        store.outbox.markUnknown(entry.seq, error);
       } else {
-        const attempts = (store.outboxEntry(entry.seq)?.attempts ?? 1) - 1;
+        const attempts = (store.outbox.get(entry.seq)?.attempts ?? 1) - 1;
         const wait = error.retryAfterMs ?? this.backoff(attempts);
-        store.markFailed(entry.seq, error, { retryAt: new Date(this.now().getTime() + wait) });
+        store.outbox.markFailed(entry.seq, error, { retryAt: new Date(this.now().getTime() + wait) });
       }
       this.options.onChanged([]);
       // Rate limits and one-off 5xx leave BillPro reachable; a network failure stops the run
@@ -172,11 +172,11 @@ export class Pusher {
     }
     if (entry.kind === 'customer.create' && entry.attempts > 0 && error.fields?.email?.some((m) => /taken/i.test(m))) {
       // An earlier send may have landed after all: treat as unknown so the lookup decides.
-      store.markUnknown(entry.seq, error);
+      store.outbox.markUnknown(entry.seq, error);
       return true;
     }
-    if (error.code === 'CONFLICT') store.markConflict(entry.seq, error);
-    else store.markFailed(entry.seq, error);
+    if (error.code === 'CONFLICT') store.outbox.markConflict(entry.seq, error);
+    else store.outbox.markFailed(entry.seq, error);
     this.options.onChanged([entry.targetCollection]);
     return true;
   }
@@ -222,9 +222,9 @@ export class Pusher {
     const { store } = this.options;
     const collection = entry.targetCollection;
     store.transaction((tx) => {
-      tx.markDone(entry.seq, { id: answer.id });
+      tx.outbox.markDone(entry.seq, { id: answer.id });
       if (entry.targetId < 0 && answer.id !== entry.targetId) tx.rewriteTempId(entry.targetId, answer.id);
-      tx.upsertMany(collection, [answer], { force: true });
+      tx.cache.upsertMany(collection, [answer], { force: true });
     });
     this.options.onChanged(collection === 'orders' ? ['orders', 'scheduledPayments'] : [collection]);
   }
@@ -247,7 +247,7 @@ export class Pusher {
             found = await this.findOrderByInvoice(invoice);
           } catch (error) {
             if (!isListOrdersUnsupported(error)) throw error;
-            store.markConflict(entry.seq, {
+            store.outbox.markConflict(entry.seq, {
               code: 'CONFLICT',
               message: `Desk cannot tell whether BillPro received order ${invoice}: look for it in BillPro before retrying, or discard this change.`,
             });
@@ -264,7 +264,7 @@ export class Pusher {
           break;
         }
         case 'scheduledPayment.update': {
-          const cached = store.get('scheduledPayments', entry.targetId);
+          const cached = store.cache.get('scheduledPayments', entry.targetId);
           if (cached) {
             const payments = await client.listScheduledPayments(cached.entity.order_id);
             const current = payments.find((p) => p.id === entry.targetId);
@@ -301,7 +301,7 @@ export class Pusher {
       code: 'NETWORK' as const,
       message: 'BillPro did not confirm this change, so Desk will send it again.',
     };
-    this.options.store.markFailed(entry.seq, error, { retryAt: new Date(this.now().getTime() + wait) });
+    this.options.store.outbox.markFailed(entry.seq, error, { retryAt: new Date(this.now().getTime() + wait) });
   }
 
   private async findCustomerByEmail(email: string): Promise<Customer | null> {

@@ -53,9 +53,9 @@ export const MAX_SHARE_WITHOUT_CONFIRMATION = 0.1;
 export async function reconcileRemovals(options: ReconcileOptions): Promise<RemovalOutcome> {
   const { store, collection, fullRun } = options;
   const maxShare = options.maxShare ?? MAX_SHARE_WITHOUT_CONFIRMATION;
-  const candidates = store.missingSince(collection, fullRun);
+  const candidates = store.cache.missingSince(collection, fullRun);
   if (candidates.length === 0) return { removed: 0, keptExisting: 0, pending: null };
-  const cached = store.countSynced(collection);
+  const cached = store.cache.countSynced(collection);
   if (candidates.length > Math.floor(cached * maxShare)) {
     const share = Math.round((candidates.length / Math.max(1, cached)) * 100);
     return {
@@ -82,7 +82,7 @@ export async function reconcileRemovals(options: ReconcileOptions): Promise<Remo
         const row = await lookup(id);
         if (row === null) gone.push(id);
         else {
-          store.upsertMany(collection, [row], { run: fullRun });
+          store.cache.upsertMany(collection, [row], { run: fullRun });
           keptExisting += 1;
         }
       } catch (error) {
@@ -91,11 +91,11 @@ export async function reconcileRemovals(options: ReconcileOptions): Promise<Remo
       }
     }
   }
-  const removed = gone.length ? store.removeUnseen(collection, gone, fullRun) : 0;
+  const removed = gone.length ? store.transaction((tx) => tx.cache.removeUnseen(collection, gone, fullRun)) : 0;
   return { removed, keptExisting, pending: null };
 }
 
 /** The operator's answer to a pending removal. */
 export function applyRemovalDecision(store: Store, pending: PendingRemoval, confirm: boolean): number {
-  return confirm ? store.removeUnseen(pending.collection, pending.ids, pending.fullRun) : 0;
+  return confirm ? store.transaction((tx) => tx.cache.removeUnseen(pending.collection, pending.ids, pending.fullRun)) : 0;
 }

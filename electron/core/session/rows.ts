@@ -1,0 +1,42 @@
+/**
+ * Cached rows as the renderer shows them (the contract's row schemas): the entity with its
+ * pending badge and whether BillPro has it yet; an order also carries its customer's name.
+ */
+import type { CustomerRow, OrderRow, ProductRow, ScheduledPaymentRow } from '../../common/contract.ts';
+import type { CachedRow, Collection, Store } from '../store/index.ts';
+
+export function productRow(row: CachedRow<'products'>): ProductRow {
+  return { ...row.entity, pending: row.pending, localOnly: row.local };
+}
+
+export function customerRow(row: CachedRow<'customers'>): CustomerRow {
+  return { ...row.entity, id: row.id, pending: row.pending, localOnly: row.local };
+}
+
+export function paymentRow(row: CachedRow<'scheduledPayments'>): ScheduledPaymentRow {
+  return { ...row.entity, id: row.id, pending: row.pending, localOnly: row.local };
+}
+
+/** An order with its customer's name from the cache; `names` memoizes across one page. */
+export function orderRow(store: Store, row: CachedRow<'orders'>, names = new Map<number, string | null>()): OrderRow {
+  const customerId = row.entity.customer_id;
+  if (!names.has(customerId)) {
+    const customer = store.cache.get('customers', customerId)?.entity;
+    names.set(customerId, customer ? `${customer.first_name} ${customer.last_name}`.trim() || customer.email : null);
+  }
+  return { ...row.entity, id: row.id, customer_name: names.get(customerId) ?? null, pending: row.pending, localOnly: row.local };
+}
+
+/** One page of a list with the time its collection was last pulled. */
+export function page<R>(store: Store, collection: Collection, rows: R[], total: number) {
+  return { rows, total, syncedAt: store.cache.syncState(collection).syncedAt };
+}
+
+/** When the least recently pulled of the main collections was last pulled (null: never). */
+export function lastSyncedAt(store: Store): string | null {
+  const synced = (['products', 'customers', 'orders'] as const)
+    .map((c) => store.cache.syncState(c).syncedAt)
+    .filter((s): s is string => s !== null)
+    .sort();
+  return synced[0] ?? null;
+}

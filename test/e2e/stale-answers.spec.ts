@@ -1,0 +1,132 @@
+/**
+ * A slow answer never paints over a newer one. The order detail and its scheduled payments each
+ * reload while the operator acts; when the reload asked before the action answers after it, the
+ * screen keeps showing what the action did. The slow answer is BillPro Desk's real answer,
+ * fetched at once from the web host and handed to the page only later (Playwright holds it).
+ */
+import { expect, test, type Page, type Route } from '@playwright/test';
+import { connectSandbox, useDesk } from './support/desk.ts';
+import { sandboxCall } from './support/sandbox-api.ts';
+
+const desk = useDesk();
+
+interface Held {
+  /** Resolves once the held call's answer was fetched from the web host (before it is released). */
+  fetched: Promise<void>;
+  /** Hand the held answer to the page; resolves when the page received it. */
+  release: () => Promise<void>;
+}
+
+/** Hold the next call of `method`: answered by the Desk now, delivered to the page on `release`. */
+async function holdNext(page: Page, method: string): Promise<Held> {
+  const pattern = `**/rpc/${method}`;
+  let markFetched!: () => void;
+  const fetched = new Promise<void>((resolve) => (markFetched = resolve));
+  let deliver!: () => void;
+  const released = new Promise<void>((resolve) => (deliver = resolve));
+  let markDelivered!: () => void;
+  const delivered = new Promise<void>((resolve) => (markDelivered = resolve));
+  let held = false;
+  const handler = async (route: Route) => {
+    if (held) return route.continue();
+    held = true;
+    const response = await route.fetch();
+    markFetched();
+    await released;
+    await route.fulfill({ response });
+    markDelivered();
+  };
+  await page.route(pattern, handler);
+  return {
+    fetched,
+    async release() {
+      deliver();
+      await delivered;
+      await page.unroute(pattern, handler);
+      // Let the page parse the answer and paint whatever it does with it.
+      await page.evaluate(() => new Promise((resolve) => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(resolve)), 50)));
+    },
+  };
+}
+
+async function openOrder(page: Page, id: number): Promise<void> {
+  await connectSandbox(page, desk);
+  await page.evaluate((hash) => (window.location.hash = hash), `#/orders/${id}`);
+}
+
+/** An instalment order of three payments, created in BillPro directly: pending, or active once paid. */
+async function instalmentOrder(paid: boolean): Promise<number> {
+  type Product = { id: number; currency: string; product_type: string; product_status: string; lock_payment_config: boolean };
+  let product: Product | undefined;
+  for (let page = 1; !product && page <= 4; page++) {
+    const products = await sandboxCall<Product[]>(desk.sandbox, `/products?page=${page}`);
+    product = products.find((p) => p.product_type === 'instalment' && p.product_status === 'active' && !p.lock_payment_config);
+  }
+  expect(product, 'an active instalment product whose schedule is not locked').toBeDefined();
+  const [customer] = await sandboxCall<{ id: number }[]>(desk.sandbox, '/customers?page=1');
+  const created = await sandboxCall<{ id: number }>(desk.sandbox, '/orders/create_instalment_order', {
+    method: 'POST',
+    body: {
+      order: {
+        currency: product!.currency,
+        customer_id: customer!.id,
+        invoice_id: `E2E-STALE-${Date.now() % 100000}`,
+        order_products: [{ product_id: product!.id }],
+        initial_amount: '0',
+        split_number: 3,
+        scheduled_unit: 'MONTH',
+        scheduled_interval: 1,
+      },
+    },
+  });
+  if (paid) await sandboxCall(desk.sandbox, `/orders/${created.id}/pay`, { method: 'POST', body: { outcome: 'approve' }, control: true });
+  return created.id;
+}
+
+test('a refresh asked before cancelling an order does not bring back its old status', async ({ page }) => {
+  const id = await instalmentOrder(false);
+  await openOrder(page, id);
+  const header = page.locator('header.head');
+  await expect(header.getByText('Pending', { exact: true })).toBeVisible({ timeout: 15_000 });
+
+  // Refresh: the Desk answers "pending" at once; the page gets that answer only at the end.
+  const slow = await holdNext(page, 'orders.get');
+  await header.getByRole('button', { name: 'Refresh' }).click();
+  await slow.fetched;
+
+  await header.getByRole('button', { name: 'Cancel order' }).click();
+  const dialog = page.getByRole('dialog', { name: /^Cancel order / });
+  await dialog.getByRole('button', { name: 'Cancel order' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(header.getByText('Cancelled', { exact: true })).toBeVisible();
+
+  await slow.release();
+  await expect(header.getByText('Cancelled', { exact: true })).toBeVisible();
+  await expect(header.getByText('Pending', { exact: true })).toHaveCount(0);
+  await expect(header.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
+});
+
+test('a reload of the scheduled payments asked before a later skip does not undo that skip', async ({ page }) => {
+  const id = await instalmentOrder(true);
+  await openOrder(page, id);
+  const section = page.getByRole('region', { name: 'Scheduled payments' });
+  const rows = section.getByRole('row');
+  await expect(rows).toHaveCount(4, { timeout: 15_000 }); // header + three payments
+
+  // Skipping the first payment reloads the list; that reload's answer (first payment skipped,
+  // second still scheduled) reaches the page only after the second payment is skipped too.
+  const slow = await holdNext(page, 'payments.list');
+  await rows.nth(1).getByRole('button', { name: 'Skip' }).click();
+  await page.getByRole('dialog', { name: 'Skip this payment?' }).getByRole('button', { name: 'Skip payment' }).click();
+  await slow.fetched;
+  await expect(rows.nth(1).getByText('Skipped', { exact: true })).toBeVisible();
+
+  await rows.nth(2).getByRole('button', { name: 'Skip' }).click();
+  await page.getByRole('dialog', { name: 'Skip this payment?' }).getByRole('button', { name: 'Skip payment' }).click();
+  await expect(rows.nth(2).getByText('Skipped', { exact: true })).toBeVisible();
+
+  await slow.release();
+  await expect(rows.nth(1).getByText('Skipped', { exact: true })).toBeVisible();
+  await expect(rows.nth(2).getByText('Skipped', { exact: true })).toBeVisible();
+  await expect(rows.nth(2).getByRole('button', { name: 'Skip' })).toHaveCount(0);
+});
