@@ -256,9 +256,10 @@ export class SyncEngine {
       } else {
         const fetchPage = this.#fetcher(collection, this.#o.probeClient, false);
         const head = await pullHead({ ...this.#headOptions(collection, fetchPage), maxPages: 1 });
-        if (head.more) this.#lastRun.delete(`head:${collection}`);
         if (head.written) this.#o.onData([collection]);
-        this.#lastRun.set(`head:${collection}`, this.#now());
+        // The probe read the head: the tier need not, unless more new rows follow that page.
+        if (head.more) this.#lastRun.delete(`head:${collection}`);
+        else this.#lastRun.set(`head:${collection}`, this.#now());
       }
       this.noteAnswer();
       this.#o.report(null);

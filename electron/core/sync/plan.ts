@@ -16,6 +16,7 @@ const Facts = z.object({
   pageSize: z.number().int().positive().nullable(),
   count: z.number().int().nonnegative().nullable(),
   lastPage: z.number().int().positive().nullable(),
+  lastPageRows: z.number().int().nonnegative().nullable().optional(),
   fullRun: z.number().int().positive().nullable(),
 });
 const Removal = z.object({

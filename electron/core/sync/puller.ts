@@ -30,11 +30,20 @@ export interface ListFacts {
   count: number | null;
   /** The last non-empty page when the list was last read to the end (or its head refreshed). */
   lastPage: number | null;
+  /** Rows on that page: when it was full, new rows of an oldest-first list land on the next. */
+  lastPageRows?: number | null;
   /** The sync run that started the full pull in progress (or last completed), for removals. */
   fullRun: number | null;
 }
 
-export const NO_FACTS: ListFacts = { order: null, pageSize: null, count: null, lastPage: null, fullRun: null };
+export const NO_FACTS: ListFacts = {
+  order: null,
+  pageSize: null,
+  count: null,
+  lastPage: null,
+  lastPageRows: null,
+  fullRun: null,
+};
 
 /** More rows than this in one page is not a page: BillPro documents 25. */
 export const MAX_PAGE_ITEMS = 1_000;
@@ -105,6 +114,7 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
   let next = startPage;
   let previousIds: string | null = null;
   let lastNonEmpty = startPage - 1;
+  let lastRows: number | null = null;
   let maxPageSize = facts.pageSize ?? 0;
   let first: number | null = null;
   let last: number | null = null;
@@ -153,6 +163,7 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
           rows += items.length;
           pages += 1;
           lastNonEmpty = next + i;
+          lastRows = items.length;
           maxPageSize = Math.max(maxPageSize, items.length);
           first ??= items[0]?.id ?? null;
           last = items[items.length - 1]?.id ?? last;
@@ -170,6 +181,7 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
     }
     facts.pageSize = maxPageSize > 0 ? maxPageSize : facts.pageSize;
     facts.lastPage = lastNonEmpty > 0 ? lastNonEmpty : null;
+    facts.lastPageRows = lastRows;
     if (!resuming) facts.count = rows;
     else facts.count = store.cache.countSynced(collection);
     options.onFacts(facts);
@@ -207,7 +219,8 @@ export interface HeadResult {
 /**
  * Reads the end of the list where new records land: page 1 onwards when the list is newest
  * first (until a page shows a row already cached), the last known page onwards when it is
- * oldest first (until a page is not full). Nothing is removed.
+ * oldest first (from the page after it when that page was full), until a page is not full.
+ * Nothing is removed. One request when nothing is new.
  */
 export async function pullHead(options: HeadOptions): Promise<HeadResult> {
   const { store, collection, fetchPage, signal } = options;
@@ -216,7 +229,8 @@ export async function pullHead(options: HeadOptions): Promise<HeadResult> {
   const maxPages = options.maxPages ?? MAX_HEAD_PAGES;
   if (facts.order === null) return { written: 0, requests: 0, more: false };
   const newest = facts.order === 'newest_first';
-  let page = newest ? 1 : Math.max(1, facts.lastPage ?? 1);
+  const lastFull = facts.lastPageRows != null && facts.pageSize != null && facts.lastPageRows >= facts.pageSize;
+  let page = newest ? 1 : Math.max(1, (facts.lastPage ?? 1) + (lastFull ? 1 : 0));
   let previousIds: string | null = null;
   let written = 0;
   let requests = 0;
@@ -233,12 +247,15 @@ export async function pullHead(options: HeadOptions): Promise<HeadResult> {
     written += store.cache.upsertMany(collection, items).written;
     if (!newest) {
       facts.lastPage = page;
+      facts.lastPageRows = items.length;
       facts.pageSize = Math.max(facts.pageSize ?? 0, items.length);
     }
     if (newest ? known : items.length < (facts.pageSize ?? Number.MAX_SAFE_INTEGER)) break;
     page += 1;
   }
-  if (!newest && facts.lastPage !== options.facts.lastPage) options.onFacts(facts);
+  if (!newest && (facts.lastPage !== options.facts.lastPage || facts.lastPageRows !== options.facts.lastPageRows)) {
+    options.onFacts(facts);
+  }
   return { written, requests, more: false };
 }
 
