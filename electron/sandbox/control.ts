@@ -17,6 +17,7 @@ import {
 import { advanceClock } from './clock.ts';
 import { collectPayment, payOrder, type CollectionOutcome, type PaymentOutcome } from './lifecycle.ts';
 import type { SandboxState } from './state.ts';
+import { PHONE_RULES } from './validation.ts';
 import { profileStats, type RequestCounter } from './stats.ts';
 
 export interface ControlDeps {
@@ -77,6 +78,16 @@ function route(deps: ControlDeps, request: ControlRequest): unknown {
     }
     const collected = advanceClock(state, Math.round(days * DAY_MS));
     return { now: iso(state.clock.now()), collected };
+  }
+
+  // The rules BillPro does not document, switchable so a test proves the Desk right either way.
+  if (path === '/rules' && method === 'GET') return { phone: state.phoneRule };
+  if (path === '/rules' && method === 'POST') {
+    const phone = body.phone ?? state.phoneRule;
+    const rule = PHONE_RULES.find((r) => r === phone);
+    if (!rule) throw httpError(422, `phone must be one of ${PHONE_RULES.join(', ')}`);
+    state.phoneRule = rule;
+    return { phone: state.phoneRule };
   }
 
   if (path === '/faults') {

@@ -15,6 +15,7 @@ import {
   isValidDateOfBirth,
   isValidEmail,
   normalisePhone,
+  type PhoneRule,
   readOptionalText,
   readRequiredText,
   TAKEN,
@@ -43,7 +44,7 @@ export function getCustomer(context: ApiContext): CustomerRecord {
 
 export function createCustomer(context: ApiContext): CustomerRecord {
   const { state, data } = context;
-  const fields = readCustomerFields(context.body, data, state.clock.now(), null);
+  const fields = readCustomerFields(context.body, data, state.clock.now(), null, state.phoneRule);
   const now = state.nowIso();
   const customer: CustomerRecord = {
     id: state.nextId('customer'),
@@ -65,7 +66,7 @@ export function createCustomer(context: ApiContext): CustomerRecord {
 export function updateCustomer(context: ApiContext): CustomerRecord {
   const { state, data } = context;
   const customer = getCustomer(context);
-  const fields = readCustomerFields(context.body, data, state.clock.now(), customer);
+  const fields = readCustomerFields(context.body, data, state.clock.now(), customer, state.phoneRule);
   const now = state.nowIso();
   data.customerEmails.delete(customer.email.toLowerCase());
   customer.first_name = fields.first_name;
@@ -111,6 +112,7 @@ function readCustomerFields(
   data: ProfileData,
   nowMs: number,
   existing: CustomerRecord | null,
+  phoneRule: PhoneRule,
 ): CustomerFields {
   const errors = new FieldErrors();
   const supplied = (key: string): boolean => existing === null || key in body;
@@ -151,7 +153,7 @@ function readCustomerFields(
   if (phone !== null && !errors.has('phone')) {
     const billing = addresses.find((a) => a.address_type === 'billing');
     const country = billing ? asCountryCode(billing.country) : null;
-    const normalised = normalisePhone(phone, country);
+    const normalised = normalisePhone(phone, country, phoneRule);
     if (normalised === null) errors.add('phone', INVALID);
     else phone = normalised;
   }

@@ -7,6 +7,7 @@ import { iso } from './dates.ts';
 import type { MerchantProfile } from './profiles.ts';
 import { Rng } from './prng.ts';
 import type { CustomerRecord, OrderRecord, ProductRecord, ScheduledPaymentRecord } from './records.ts';
+import type { PhoneRule } from './validation.ts';
 
 export class ProfileData {
   readonly products: ProductRecord[] = [];
@@ -62,6 +63,8 @@ export class SandboxState {
   readonly rng: Rng;
   /** `http://127.0.0.1:P`, for payment links. */
   origin = '';
+  /** How customer phones are checked (POST /__sandbox/rules switches it). */
+  phoneRule: PhoneRule = 'country';
   private readonly lastIds: Record<IdKind, number> = {
     product: 0,
     customer: 0,

@@ -4,7 +4,7 @@
  * checked with libphonenumber's full metadata for the billing country, never with a regex.
  */
 import { isSupportedCountry } from 'libphonenumber-js';
-import { isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { isPossiblePhoneNumber, isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { CountryCode } from 'libphonenumber-js';
 import { parseDayMonthYear } from './dates.ts';
 import { fieldErrors } from './http.ts';
@@ -102,11 +102,21 @@ export function asCountryCode(text: string): CountryCode | null {
 }
 
 /**
+ * How strictly phones are checked. BillPro's own rule is not documented: `country` (the default)
+ * refuses any number outside the ranges libphonenumber lists for the country; `lenient` accepts
+ * any number of a possible length for it (e.g. Ofcom's drama range +44 7700 900xxx), so the Desk
+ * is proven correct against a BillPro of either kind.
+ */
+export type PhoneRule = 'country' | 'lenient';
+export const PHONE_RULES: readonly PhoneRule[] = ['country', 'lenient'];
+
+/**
  * A phone valid for `country` — the billing address country — or, without one, for the
  * country its own international prefix names. Returns the E.164 form, or null when invalid.
  */
-export function normalisePhone(phone: string, country: CountryCode | null): string | null {
-  const valid = country ? isValidPhoneNumber(phone, country) : isValidPhoneNumber(phone);
+export function normalisePhone(phone: string, country: CountryCode | null, rule: PhoneRule = 'country'): string | null {
+  const check = rule === 'country' ? isValidPhoneNumber : isPossiblePhoneNumber;
+  const valid = country ? check(phone, country) : check(phone);
   if (!valid) return null;
   const parsed = country ? parsePhoneNumberFromString(phone, country) : parsePhoneNumberFromString(phone);
   return parsed ? parsed.number : null;

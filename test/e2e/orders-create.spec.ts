@@ -95,7 +95,7 @@ test('create an order of each purchase type; the total shown before sending is w
       await expect(page.getByLabel('Payment link')).toHaveValue(/^https?:\/\//);
       if (index === 0) {
         // Copy says "Copied" only when the clipboard took it; else the link is selected for Ctrl+C.
-        await page.getByRole('button', { name: 'Copy' }).click();
+        await page.getByRole('button', { name: 'Copy', exact: true }).click();
         const note = page.getByRole('status').filter({ hasText: /^(Copied|The link is selected: press Ctrl\+C to copy it\.)$/ });
         await expect(note).toBeVisible();
         if ((await note.textContent()) !== 'Copied') await expect(page.getByLabel('Payment link')).toBeFocused();

@@ -15,9 +15,12 @@ import {
   dayMonthYearToIso,
   emptyForm,
   formOf,
+  phoneAdvice,
+  phoneHint,
   toInput,
   validate,
 } from '../../renderer/src/views/customers/customer-form.ts';
+import { loadPhoneTools } from '../../renderer/src/views/customers/phone.ts';
 
 let sandbox: RunningSandbox;
 let client: BillProClient;
@@ -91,12 +94,33 @@ describe('customer form', () => {
     const form = emptyForm();
     form.email = 'not-an-email';
     form.date_of_birth = '2999-01-01';
-    const errors = validate(form, () => true, new Date('2026-11-25T00:00:00Z'));
+    const errors = validate(form, new Date('2026-11-25T00:00:00Z'));
     expect(Object.keys(errors)).toEqual(expect.arrayContaining(['first_name', 'last_name', 'email', 'date_of_birth']));
     const ok = { ...form, first_name: 'Dana', last_name: 'Borys', email: 'dana@example.com', date_of_birth: '1995-05-12' };
     ok.billing = { street: '28 Milsom St', city: 'Bath', state: '', postal_code: 'BA1 1DG', country: 'GB' };
     ok.phone = '+44770000000000';
-    expect(validate(ok, (phone, country) => phone === '+447911123456' && country === 'GB')).toEqual({ phone: ['is invalid for United Kingdom'] });
+    // The phone is never refused here: BillPro's rule decides (phoneAdvice only warns).
+    expect(validate(ok)).toEqual({});
+  });
+
+  it('never refuses a phone, warns with an example for the billing country, and is quiet when it looks valid', async () => {
+    const tools = await loadPhoneTools();
+    expect(tools).not.toBeNull();
+    const form = { ...emptyForm(), first_name: 'Dana', last_name: 'Borys', email: 'dana@example.com' };
+    form.billing = { street: '28 Milsom St', city: 'Bath', state: '', postal_code: 'BA1 1DG', country: 'GB' };
+    const example = tools!.example('GB');
+    expect(example).toMatch(/^\+44 7\d{3} \d{6}$/);
+    expect(phoneHint(form, tools)).toContain(`e.g. ${example}`);
+    // Ofcom's drama range: outside libphonenumber's GB ranges, maybe taken by BillPro.
+    form.phone = '+447700900123';
+    expect(validate(form)).toEqual({});
+    expect(phoneAdvice(form, tools)).toMatch(/does not look like a United Kingdom number \(like \+44 .*\)\. You can still save/);
+    form.phone = '+447911123456';
+    expect(phoneAdvice(form, tools)).toBeNull();
+    form.billing = { street: '', city: '', state: '', postal_code: '', country: '' };
+    form.phone = '07911 123456';
+    expect(phoneAdvice(form, tools)).toMatch(/start with \+ and the country code/);
+    expect(phoneHint(form, tools)).toMatch(/International format with the country code, e\.g\. \+44/);
   });
 
   it('reads BillPro\'s DD/MM/YYYY dates and refuses impossible ones', () => {

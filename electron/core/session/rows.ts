@@ -32,11 +32,13 @@ export function page<R>(store: Store, collection: Collection, rows: R[], total: 
   return { rows, total, syncedAt: store.cache.syncState(collection).syncedAt };
 }
 
-/** When the least recently pulled of the main collections was last pulled (null: never). */
+/**
+ * When EVERY collection was last complete: the oldest of their pull times, and null until each
+ * has been pulled once — so no screen says "synced" while the first orders or scheduled
+ * payments are still arriving.
+ */
 export function lastSyncedAt(store: Store): string | null {
-  const synced = (['products', 'customers', 'orders'] as const)
-    .map((c) => store.cache.syncState(c).syncedAt)
-    .filter((s): s is string => s !== null)
-    .sort();
-  return synced[0] ?? null;
+  const synced = (['products', 'customers', 'orders', 'scheduledPayments'] as const).map((c) => store.cache.syncState(c).syncedAt);
+  if (synced.includes(null)) return null;
+  return (synced as string[]).sort()[0] ?? null;
 }

@@ -189,7 +189,15 @@ export function toInput(form: CustomerForm): CustomerInput {
   };
 }
 
-export type PhoneCheck = (phone: string, country: string | null) => boolean;
+/** libphonenumber's checks, loaded on demand (phone.ts). */
+export interface PhoneTools {
+  /** Valid for the country (or, without one, for the country its own prefix names). */
+  valid: (phone: string, country: string | null) => boolean;
+  /** A real-looking number for the country in international format, e.g. "+44 7400 123456". */
+  example: (country: string) => string | null;
+}
+
+const GENERIC_EXAMPLE = '+44 7400 123456';
 
 function add(errors: FieldErrors, key: string, message: string): void {
   (errors[key] ??= []).push(message);
@@ -206,10 +214,10 @@ function checkAddress(errors: FieldErrors, prefix: string, a: AddressForm): void
 
 /**
  * The checks BillPro makes, before asking it: required names and email, email format, ISO
- * countries, complete addresses, a phone valid for the billing country (when the phone rules are
- * loaded; otherwise BillPro's 422 decides).
+ * countries, complete addresses. Never the phone: BillPro's phone rule is its own, and a check
+ * here stricter than BillPro's would refuse numbers it takes — `phoneAdvice` warns instead.
  */
-export function validate(form: CustomerForm, phoneCheck: PhoneCheck | null, today = new Date()): FieldErrors {
+export function validate(form: CustomerForm, today = new Date()): FieldErrors {
   const errors: FieldErrors = {};
   if (form.first_name.trim() === '') add(errors, 'first_name', BLANK);
   if (form.last_name.trim() === '') add(errors, 'last_name', BLANK);
@@ -227,15 +235,38 @@ export function validate(form: CustomerForm, phoneCheck: PhoneCheck | null, toda
 
   checkAddress(errors, BILLING, form.billing);
   if (!form.shippingSameAsBilling) checkAddress(errors, SHIPPING, form.shipping);
-
-  const phone = form.phone.trim();
-  if (phone !== '' && phoneCheck) {
-    const country = isBlank(form.billing) ? null : form.billing.country.trim().toUpperCase() || null;
-    if (!phoneCheck(phone, country)) {
-      add(errors, 'phone', country ? `is invalid for ${countryName(country)}` : `${INVALID}: start with + and the country code`);
-    }
-  }
   return errors;
+}
+
+/** The billing country a phone is checked against, when the form has one. */
+function phoneCountry(form: CustomerForm): string | null {
+  const code = form.billing.country.trim().toUpperCase();
+  return code && isCountryCode(code) ? code : null;
+}
+
+/** What a valid number looks like, for the chosen billing country when there is one. */
+export function phoneHint(form: CustomerForm, tools: PhoneTools | null): string {
+  const country = phoneCountry(form);
+  const example = country ? tools?.example(country) : null;
+  return country && example
+    ? `International format with the country code; for ${countryName(country)}, e.g. ${example}.`
+    : `International format with the country code, e.g. ${GENERIC_EXAMPLE}.`;
+}
+
+/**
+ * A warning (never a refusal) when the phone does not look valid to libphonenumber: the number
+ * still goes to BillPro, which decides; null when it looks fine or the rules are not loaded.
+ */
+export function phoneAdvice(form: CustomerForm, tools: PhoneTools | null): string | null {
+  const phone = form.phone.trim();
+  if (phone === '' || !tools) return null;
+  const country = phoneCountry(form);
+  if (tools.valid(phone, country)) return null;
+  const example = country ? tools.example(country) : null;
+  const looks = country
+    ? `This does not look like a ${countryName(country)} number${example ? ` (like ${example})` : ''}.`
+    : `This does not look like an international number: start with + and the country code (like ${GENERIC_EXAMPLE}).`;
+  return `${looks} You can still save: BillPro checks it and says if it refuses it.`;
 }
 
 const GROUP_LABELS: Record<string, string> = {

@@ -1,17 +1,19 @@
 /**
- * BillPro refuses a phone that is not valid for the billing country. The same rules, from
- * libphonenumber's small metadata, load on demand in their own chunk so the console's first
- * paint does not carry them; if they cannot load, BillPro's 422 still decides.
+ * libphonenumber's small metadata and its example numbers, loaded on demand in their own chunk
+ * so the console's first paint does not carry them. They only ever warn (customer-form.ts
+ * `phoneAdvice`): BillPro's 422 decides. If they cannot load, there is no warning.
  */
-import type { PhoneCheck } from './customer-form.ts';
+import type { PhoneTools } from './customer-form.ts';
 
-let loading: Promise<PhoneCheck | null> | null = null;
+let loading: Promise<PhoneTools | null> | null = null;
 
-export function loadPhoneCheck(): Promise<PhoneCheck | null> {
-  loading ??= import('libphonenumber-js/min')
-    .then(({ isSupportedCountry, isValidPhoneNumber }): PhoneCheck => (phone, country) =>
-      country && isSupportedCountry(country) ? isValidPhoneNumber(phone, country) : isValidPhoneNumber(phone),
-    )
+export function loadPhoneTools(): Promise<PhoneTools | null> {
+  loading ??= Promise.all([import('libphonenumber-js/min'), import('libphonenumber-js/examples.mobile.json')])
+    .then(([{ getExampleNumber, isSupportedCountry, isValidPhoneNumber }, { default: examples }]): PhoneTools => ({
+      valid: (phone, country) =>
+        country && isSupportedCountry(country) ? isValidPhoneNumber(phone, country) : isValidPhoneNumber(phone),
+      example: (country) => (isSupportedCountry(country) ? (getExampleNumber(country, examples)?.formatInternational() ?? null) : null),
+    }))
     .catch(() => {
       loading = null;
       return null;

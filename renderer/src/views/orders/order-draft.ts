@@ -231,7 +231,8 @@ export function stepOf(field: string): number {
   return 3;
 }
 
-function dayMonthYear(isoDay: string): string {
+/** A day from the date input (YYYY-MM-DD) as BillPro takes it and the wizard shows it: DD/MM/YYYY. */
+export function dayMonthYear(isoDay: string): string {
   const [y, m, d] = isoDay.split('-');
   return `${d}/${m}/${y}`;
 }
