@@ -5,7 +5,7 @@
  * loopback. It first pulls everything (the requests of one full pull, counted by the sandbox),
  * then plays one hour on an injected clock: `tick()` once per simulated second, as the app's
  * 1 s timer does. Meanwhile an order and a customer are created at BillPro every 6 minutes
- * (through the API, as the merchant's own systems would), and each is timed, in simulated
+ * (through the API, as the merchant's own systems would, from minute 3), and each is timed, in simulated
  * seconds, until it is in the Desk's cache. An "opened" order (changed at BillPro first) is
  * timed in real milliseconds until the cache shows the change.
  *
@@ -118,8 +118,9 @@ export async function syncBudgetBench(
     log('sync-budget: one steady-state hour on the injected clock…');
     for (let second = 1; second <= 3_600; second++) {
       clock.now = hourStart + second * 1000;
-      if (second % 360 === 0) {
-        const n = second / 360;
+      // At 3 min, 9 min … 57 min: each has at least 3 simulated minutes left to arrive in.
+      if ((second + 180) % 360 === 0) {
+        const n = (second + 180) / 360;
         const customer = await atBillPro.createCustomer({
           first_name: 'Hour',
           last_name: `Customer ${n}`,

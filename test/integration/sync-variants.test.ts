@@ -142,6 +142,13 @@ describe('sync against sandbox variations', () => {
     expect(counts(good.store)).toEqual(before);
     const requests = await bad.requests();
     expect(requests.total).toBeLessThanOrEqual(8);
+    // The failed reconciliation is not started again at every tick: it waits (30 s, then longer).
+    for (let i = 0; i < 5; i++) {
+      bad.clock.now += 1_000;
+      await bad.engine.tick();
+    }
+    const after = await bad.requests();
+    expect((after.byEndpoint.listProducts ?? 0) - (requests.byEndpoint.listProducts ?? 0)).toBeLessThanOrEqual(2);
   }, 60_000);
 
   it('a rate limit (429 past N requests a minute): waits as told, every row cached, no request storm', async () => {

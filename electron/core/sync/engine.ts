@@ -108,6 +108,9 @@ export class SyncEngine {
   readonly #lastRun = new Map<string, number>();
   #lastAnswerAt: number;
   #probeTurn = 0;
+  /** After a full sync failed: no automatic one before this time (30 s, doubling to 30 min). */
+  #fullRetryAt = 0;
+  #fullFailures = 0;
   #closed = false;
   #timer: NodeJS.Timeout | null = null;
 
@@ -213,7 +216,7 @@ export class SyncEngine {
 
   async #due(): Promise<void> {
     const online = this.#o.online();
-    if (online && this.needsFullSync()) {
+    if (online && this.needsFullSync() && this.#now() >= this.#fullRetryAt) {
       await this.syncEverything().catch(() => undefined);
       return;
     }
@@ -392,8 +395,13 @@ export class SyncEngine {
       await this.#scheduledPaymentsOfLiveOrders(signal);
       this.#o.onData(['scheduledPayments']);
       plan.lastFullAt = this.#now();
+      this.#fullFailures = 0;
+      this.#fullRetryAt = 0;
       return outcome;
     } catch (error) {
+      // Not again at the next tick: a BillPro that fails a full pull is not asked for another at once.
+      this.#fullFailures += 1;
+      this.#fullRetryAt = this.#now() + Math.min(30 * 60_000, 30_000 * 2 ** (this.#fullFailures - 1));
       if (!signal.aborted) this.#o.report(error);
       throw isDeskError(error) || signal.aborted ? error : new DeskError('SERVER', 'The sync stopped on an unexpected error.');
     } finally {
