@@ -6,6 +6,7 @@ import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, shell } f
 import type { MenuItemConstructorOptions } from 'electron';
 import path from 'node:path';
 import { Desk } from './core/desk.ts';
+import { SandboxLauncher } from './sandbox/launcher.ts';
 import { KeytarSecretStore } from './core/secrets.ts';
 import { APP_ORIGIN } from './core/shell-policy.ts';
 import { bindIpc, syncActiveProfileNow } from './ipc.ts';
@@ -85,6 +86,7 @@ function run(): void {
         mode: 'electron',
         version: app.getVersion(),
         platform: process.platform,
+        launchers: { sandbox: new SandboxLauncher() },
       });
       desk = started;
       unbindIpc = bindIpc(ipcMain, started, () => mainWindow, APP_ORIGIN);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { Desk } from './core/desk.ts';
+import { SandboxLauncher } from './sandbox/launcher.ts';
 import { defaultDataDir } from './core/data-dir.ts';
 import { KeytarSecretStore } from './core/secrets.ts';
 import { startWebHost } from './web-host.ts';
@@ -55,7 +56,14 @@ async function main(): Promise<void> {
   const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : defaultDataDir();
   const secrets = new KeytarSecretStore();
   await secrets.check();
-  const desk = await Desk.create({ dataDir, secrets, mode: 'web', version: pkg.version, platform: process.platform });
+  const desk = await Desk.create({
+  dataDir,
+  secrets,
+  mode: 'web',
+  version: pkg.version,
+  platform: process.platform,
+  launchers: { sandbox: new SandboxLauncher() },
+});
   if (desk.startupProblem) console.warn(desk.startupProblem);
   const host = await startWebHost({ desk, staticDir, port });
 

@@ -130,11 +130,36 @@ const EntityRef = z.object({ ...ProfileScoped, id: LocalId });
 
 export const OUTBOX_STATES = ['pending', 'sending', 'unknown', 'done', 'failed', 'conflict', 'discarded'] as const;
 
+/**
+ * One field of a stored change that a person may correct in Activity before sending it again.
+ * The Desk says which fields each kind of change offers (core/changes/); the renderer only shows
+ * them and writes the edits back at `path`.
+ */
+export const EditableField = z.object({
+  /** Dotted path inside the payload, e.g. `order.order_products.0.qty`. */
+  key: z.string(),
+  path: z.array(z.union([z.string(), z.number().int().nonnegative()])),
+  label: z.string(),
+  hint: z.string().nullable(),
+  /** The stored value as text ('' when absent or null). */
+  value: z.string(),
+  /** Numbers stay numbers when the edit is a number. */
+  numeric: z.boolean(),
+  /** What an emptied field becomes: left out, null, or an empty string (BillPro then says it is required). */
+  whenEmpty: z.enum(['omit', 'null', 'blank']),
+});
+export type EditableField = z.output<typeof EditableField>;
+
 export const OutboxEntrySummary = z.object({
   seq: z.number().int(),
   kind: z.string(),
-  /** One line a person understands, e.g. "Create customer dana@example.com". */
+  /**
+   * One line in the words of the action the person clicked, e.g. "Create customer
+   * dana@example.com", "Mark order INV-2041 as complete", "Skip payment due 2026-12-01 of order 99620".
+   */
   summary: z.string(),
+  /** The fields "Edit and retry" offers (empty: the change has nothing to edit). */
+  fields: z.array(EditableField),
   state: z.enum(OUTBOX_STATES),
   targetId: z.number().int(),
   attempts: z.number().int(),

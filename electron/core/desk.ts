@@ -11,6 +11,7 @@ import {
   ENVIRONMENT_BASE_URLS,
   methods,
   type ConnectionInput,
+  type Environment,
   type EventEnvelope,
   type EventName,
   type EventPayload,
@@ -23,10 +24,10 @@ import {
 } from '../common/contract.ts';
 import { BillProClient, type BillProConnection } from './billpro/index.ts';
 import { DeskError, isDeskError } from '../common/errors.ts';
+import { fieldErrorsOf } from '../common/issues.ts';
 import { ProfileRegistry, type StoredProfile } from './profiles.ts';
 import { cacheKeyAccount, tokenAccount, type SecretStore } from './secrets.ts';
 import { ProfileSession, type SessionTuning } from './session.ts';
-import { EmbeddedSandbox } from './embedded-sandbox.ts';
 
 export interface DeskOptions {
   dataDir: string;
@@ -36,6 +37,19 @@ export interface DeskOptions {
   platform: string;
   /** Tunables for tests and benchmarks; the app uses the defaults. */
   tuning?: SessionTuning;
+  /**
+   * BillPros the app starts itself, by environment: the entry points hand in the built-in
+   * sandbox as `sandbox`. A profile of such an environment gets its address and token from the
+   * launcher each launch; without one, "Try the sandbox" says it is not available.
+   */
+  launchers?: Partial<Record<Environment, BillProLauncher>>;
+}
+
+/** A BillPro started on demand (on a new loopback port each launch), e.g. the built-in sandbox. */
+export interface BillProLauncher {
+  /** Starts it once (later calls answer the same one) and says where it listens and its token. */
+  start(): Promise<{ baseUrl: string; token: string }>;
+  stop(): Promise<void>;
 }
 
 type Input<M extends MethodName> = z.output<Methods[M]['input']>;
@@ -44,7 +58,6 @@ type Handlers = { [M in MethodName]: (input: Input<M>) => Promise<MethodOutput<M
 export class Desk {
   private readonly listeners = new Set<(envelope: EventEnvelope) => void>();
   private readonly sessions = new Map<string, Promise<ProfileSession>>();
-  private readonly sandbox = new EmbeddedSandbox();
   private closed = false;
 
   private constructor(
@@ -69,11 +82,7 @@ export class Desk {
     if (!spec) return failure(new DeskError('BAD_INPUT', `Unknown Desk method ${String(name)}.`));
     const parsed = spec.input.safeParse(input ?? {});
     if (!parsed.success) {
-      const fields: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues) {
-        const key = issue.path.join('.') || '_';
-        (fields[key] ??= []).push(issue.message);
-      }
+      const fields = fieldErrorsOf(parsed.error.issues);
       return failure(new DeskError('BAD_INPUT', 'Some values are missing or not valid.', { fields }));
     }
     try {
@@ -95,7 +104,7 @@ export class Desk {
     const sessions = await Promise.allSettled(this.sessions.values());
     for (const s of sessions) if (s.status === 'fulfilled') await s.value.close();
     this.sessions.clear();
-    await this.sandbox.stop();
+    await Promise.allSettled(Object.values(this.options.launchers ?? {}).map((launcher) => launcher.stop()));
   }
 
   // ---------------------------------------------------------------- methods
@@ -135,7 +144,7 @@ export class Desk {
       if (connection) {
         const token = connection.token ?? (await this.tokenOf(current));
         const target = resolveConnection({
-          environment: connection.environment ?? (current.environment === 'sandbox' ? 'custom' : current.environment),
+          environment: connection.environment ?? (this.launcherOf(current) ? 'custom' : current.environment),
           baseUrl: connection.baseUrl ?? current.baseUrl,
           billproProfileId:
             connection.billproProfileId === undefined ? current.billproProfileId : connection.billproProfileId,
@@ -182,7 +191,9 @@ export class Desk {
     },
 
     'profiles.trySandbox': async () => {
-      const running = await this.sandbox.start();
+      const launcher = this.options.launchers?.sandbox;
+      if (!launcher) throw new DeskError('BAD_INPUT', 'This build of BillPro Desk has no built-in sandbox.');
+      const running = await launcher.start();
       const existing = this.registry.list().find((p) => p.environment === 'sandbox');
       const profile =
         existing ??
@@ -281,23 +292,20 @@ export class Desk {
     return session;
   }
 
+  private launcherOf(profile: StoredProfile): BillProLauncher | undefined {
+    return this.options.launchers?.[profile.environment];
+  }
+
   private async connectionOf(profile: StoredProfile): Promise<BillProConnection> {
-    let baseUrl = profile.baseUrl;
-    let token: string;
-    if (profile.environment === 'sandbox') {
-      // The built-in sandbox listens on a new loopback port each launch.
-      const running = await this.sandbox.start();
-      baseUrl = running.baseUrl;
-      if (baseUrl !== profile.baseUrl) await this.registry.update(profile.id, { baseUrl });
-      token = (await this.options.secrets.get(tokenAccount(profile.id))) ?? running.token;
-      if (token !== running.token) {
-        token = running.token;
-        await this.options.secrets.set(tokenAccount(profile.id), token);
-      }
-    } else {
-      token = await this.tokenOf(profile);
+    const launcher = this.launcherOf(profile);
+    if (!launcher) return { baseUrl: profile.baseUrl, token: await this.tokenOf(profile), profileId: profile.billproProfileId };
+    // A launched BillPro listens on a new loopback port each launch, with its own token.
+    const running = await launcher.start();
+    if (running.baseUrl !== profile.baseUrl) await this.registry.update(profile.id, { baseUrl: running.baseUrl });
+    if ((await this.options.secrets.get(tokenAccount(profile.id))) !== running.token) {
+      await this.options.secrets.set(tokenAccount(profile.id), running.token);
     }
-    return { baseUrl, token, profileId: profile.billproProfileId };
+    return { baseUrl: running.baseUrl, token: running.token, profileId: profile.billproProfileId };
   }
 
   private async tokenOf(profile: StoredProfile): Promise<string> {

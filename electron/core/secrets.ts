@@ -4,18 +4,7 @@
  * throws a secret value.
  */
 
-export interface SecretStore {
-  /** The secret, or null when there is none. Throws KEYCHAIN_UNAVAILABLE rather than answer null for a locked keyring. */
-  get(account: string): Promise<string | null>;
-  set(account: string, secret: string): Promise<void>;
-  /** True when an entry was removed, false when there was none. */
-  delete(account: string): Promise<boolean>;
-  /** Every account under the Desk's service, sorted. */
-  accounts(): Promise<string[]>;
-  /** Resolves when the keychain can store and return a secret; throws KEYCHAIN_UNAVAILABLE saying what to do otherwise. */
-  check(): Promise<void>;
-}
-
+export type { SecretStore } from './secrets/secret-store.ts';
 export {
   SECRET_SERVICE,
   PROBE_ACCOUNT,
@@ -37,4 +26,3 @@ export {
   type KeytarApi,
   type KeytarSecretStoreOptions,
 } from './secrets/keytar-store.ts';
-export { MemorySecretStore } from './secrets/memory-store.ts';

@@ -114,6 +114,7 @@ export class ProfileSession {
     }
     const store = openStore({ file, encryptionKey: key });
     const session = new ProfileSession(options, store);
+    session.outbox.startPruning();
     session.ctx.events.outbox();
     session.ctx.events.emit('connectivity', { profileId: options.profileId, state: 'unknown', detail: null });
     void session.pusher.kick();
@@ -125,6 +126,7 @@ export class ProfileSession {
     if (this.closed) return;
     this.closed = true;
     this.ctx.background.close();
+    this.outbox.close();
     this.ctx.connectivity.close();
     await this.sync.close();
     await this.pusher.close();

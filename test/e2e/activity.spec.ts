@@ -1,4 +1,6 @@
 /**
+ * Activity names each change in the words of the button the operator clicked (issue 13 item 10).
+ *
  * A change made while BillPro is away waits on this device and is sent when it is back: the
  * sandbox process is stopped, a customer is created in the UI (queued), the status bar says
  * "working offline" and "1 change waiting", Activity lists it as pending; a new sandbox on the
@@ -6,7 +8,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yIssues } from './support/a11y.ts';
-import { useDesk } from './support/desk.ts';
+import { connectSandbox, useDesk } from './support/desk.ts';
 import { startSandboxProcess } from './support/processes.ts';
 
 const desk = useDesk();
@@ -124,4 +126,51 @@ test('a change made offline waits, shows in Activity, and is sent by "Sync now"'
   await expectNoSeriousA11yIssues(page, 'activity: all sent');
   await page.screenshot({ path: 'artifacts/e2e-activity.png', fullPage: true });
   expect(consoleErrors).toEqual([]);
+});
+
+test('Activity names each change in the words of the button that made it', async ({ page }) => {
+  await connectSandbox(page, desk);
+  await expect(page.getByRole('progressbar')).toHaveCount(0, { timeout: 30_000 });
+
+  /** The Desk's own web API, as the renderer calls it. */
+  const rpc = <T>(method: string, body: Record<string, unknown>) =>
+    page.evaluate(
+      async ([m, b]) => (await fetch(`rpc/${m}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) })).json(),
+      [method, body] as const,
+    ) as Promise<{ ok: boolean; value: T }>;
+  const { value: state } = await rpc<{ activeId: string }>('profiles.list', {});
+  const profileId = state.activeId;
+  type Order = { id: number; invoice_id: string | null };
+  type Payment = { id: number; status: string; scheduled_at: string };
+  const { value: live } = await rpc<{ rows: Order[] }>('orders.list', { profileId, status: ['active'], limit: 200 });
+  // Live orders, each with a payment still to come.
+  const withPayment: { order: Order; payment: Payment }[] = [];
+  for (const order of live.rows) {
+    const { value } = await rpc<{ rows: Payment[] }>('payments.list', { profileId, orderId: order.id });
+    const payment = value.rows.find((p) => p.status === 'scheduled');
+    if (payment) withPayment.push({ order, payment });
+    if (withPayment.length === 4) break;
+  }
+  expect(withPayment.length, 'four live orders with a scheduled payment').toBe(4);
+  const name = (o: Order) => `order ${o.invoice_id ?? o.id}`;
+  const day = (iso: string) => iso.slice(0, 10);
+  const [completed, skipped, rescheduled, interval] = withPayment as [(typeof withPayment)[number], (typeof withPayment)[number], (typeof withPayment)[number], (typeof withPayment)[number]];
+  const newDate = new Date(Date.now() + 40 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10) + 'T09:00:00Z';
+
+  // "Mark as complete" on a live order; Skip, Reschedule and Change interval on scheduled payments.
+  await rpc('orders.cancel', { profileId, id: completed.order.id });
+  await rpc('payments.skip', { profileId, id: skipped.payment.id });
+  await rpc('payments.reschedule', { profileId, id: rescheduled.payment.id, scheduledAt: newDate });
+  await rpc('payments.changeInterval', { profileId, id: interval.payment.id, interval: 2, unit: 'WEEK' });
+
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Activity' }).click();
+  await page.getByLabel(/^All \(\d+\)$/).check();
+  const changes = page.getByRole('list', { name: 'Changes' });
+  await expect(changes.getByRole('listitem', { name: `Mark ${name(completed.order)} as complete` })).toBeVisible();
+  await expect(changes.getByRole('listitem', { name: `Skip payment due ${day(skipped.payment.scheduled_at)} of ${name(skipped.order)}` })).toBeVisible();
+  await expect(changes.getByRole('listitem', { name: `Reschedule payment of ${name(rescheduled.order)} to ${day(newDate)}` })).toBeVisible();
+  await expect(changes.getByRole('listitem', { name: `Change billing interval of ${name(interval.order)} to every 2 weeks` })).toBeVisible();
+  // The words BillPro's API uses for the same calls are not what the operator clicked.
+  await expect(changes).not.toContainText('Cancel order');
+  await expect(changes).not.toContainText('Change scheduled payment');
 });

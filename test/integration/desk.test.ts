@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope, MethodInput, MethodName, MethodOutput, Result } from '../../electron/common/contract.ts';
 import { Desk } from '../../electron/core/desk.ts';
 import { KeytarSecretStore, SECRET_SERVICE, tokenAccount } from '../../electron/core/secrets.ts';
+import { SandboxLauncher } from '../../electron/sandbox/launcher.ts';
 import { startSandbox, type RunningSandbox } from '../../electron/sandbox/server.ts';
 
 let sandbox: RunningSandbox;
@@ -28,6 +29,7 @@ async function open(): Promise<Desk> {
     version: 'test',
     platform: process.platform,
     tuning: { requestTimeoutMs: 5_000, probeIntervalMs: 200 },
+    launchers: { sandbox: new SandboxLauncher() },
   });
   opened.onEvent((e) => events.push(e));
   return opened;
@@ -96,6 +98,11 @@ describe('Desk over the contract', () => {
     expect(orders.rows.every((o) => o.status === 'active')).toBe(true);
     const status = await ok('sync.status', { profileId: sandboxProfile });
     expect(status.connectivity).toBe('online');
+    // Sync history names collections as every event does (one vocabulary: scheduled_payments).
+    const history = await ok('sync.history', { profileId: sandboxProfile, limit: 50 });
+    expect(new Set(history.entries.map((h) => h.collection))).toEqual(
+      new Set(['products', 'customers', 'orders', 'scheduled_payments']),
+    );
   });
 
   it('explains each connection failure when adding a profile', async () => {

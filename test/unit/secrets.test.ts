@@ -6,12 +6,12 @@ import {
   keychainMessage,
   KeychainUnavailableError,
   KeytarSecretStore,
-  MemorySecretStore,
   SECRET_SERVICE,
   tokenAccount,
   type KeychainFailure,
   type KeytarApi,
 } from '../../electron/core/secrets.ts';
+import { MemorySecretStore } from '../support/memory-secret-store.ts';
 
 /**
  * Stands in for keytar where the real Secret Service cannot be made to misbehave on cue

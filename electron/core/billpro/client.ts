@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DeskError } from '../../common/errors.ts';
-import type { FieldErrors } from '../../common/errors.ts';
+import { fieldErrorsOf } from '../../common/issues.ts';
 import { CREATE_ORDER_ENDPOINT, QUERY } from '../../common/endpoints.ts';
 import { readList, readOne, readOneOrAcknowledgement } from './envelope.ts';
 import { Transport } from './transport.ts';
@@ -390,11 +390,7 @@ function checkPage(page: number): void {
 function checkInput<S extends z.ZodType>(schema: S, input: unknown, subject: string): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const fields: FieldErrors = {};
-  for (const issue of parsed.error.issues) {
-    const key = issue.path.length ? issue.path.join('.') : 'base';
-    (fields[key] ??= []).push(issue.message);
-  }
+  const fields = fieldErrorsOf(parsed.error.issues);
   const summary = Object.entries(fields)
     .map(([key, messages]) => `${key}: ${messages.join(', ')}`)
     .join('; ');

@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeskError } from '../../common/errors.ts';
-import type { SecretStore } from '../secrets.ts';
+import type { SecretStore } from './secret-store.ts';
 import { isProbeAccount, PROBE_ACCOUNT, SECRET_SERVICE } from './accounts.ts';
 import { classifyKeychainError, keychainUnavailable, type KeychainFailure } from './keychain-failure.ts';
 

@@ -20,6 +20,8 @@ export interface SessionTuning {
   probeTimeoutMs?: number;
   /** The request budget's ceiling. Default 3 000 a minute. */
   requestsPerMinute?: number;
+  /** How long Activity keeps changes that reached BillPro or were discarded. Default 30 days. */
+  outboxKeepDays?: number;
 }
 
 export interface SessionContext {

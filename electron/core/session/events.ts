@@ -4,17 +4,12 @@
  * another profile ignores it.
  */
 import type { EventName, EventPayload } from '../../common/contract.ts';
-import type { Collection, Store } from '../store/index.ts';
+import { TABLES, type Collection, type Store } from '../store/index.ts';
 
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
-/** The renderer's collection names (the contract's) for the store's. */
-export const EVENT_COLLECTION: Record<Collection, 'products' | 'customers' | 'orders' | 'scheduled_payments'> = {
-  products: 'products',
-  customers: 'customers',
-  orders: 'orders',
-  scheduledPayments: 'scheduled_payments',
-};
+/** The renderer's collection names (the contract's): the collections' table names. */
+export const EVENT_COLLECTION = TABLES;
 
 export class SessionEvents {
   constructor(

@@ -10,6 +10,7 @@ import type { PendingRemovalSummary, SyncBudget, SyncStatus } from '../../common
 import type { BillProClient } from '../billpro/client.ts';
 import type { AttemptReport } from '../billpro/transport.ts';
 import type { RequestBudget } from '../sync/budget.ts';
+import { TABLES } from '../store/index.ts';
 import { SyncEngine } from '../sync/engine.ts';
 import { SyncPlan } from '../sync/plan.ts';
 import type { Pusher } from '../sync/pusher.ts';
@@ -108,7 +109,8 @@ export class SessionSync {
     return {
       entries: this.ctx.store.syncLog.listSyncHistory(limit).map((h) => ({
         id: h.id,
-        collection: h.collection,
+        // The contract's name (as in events), not the store's key.
+        collection: TABLES[h.collection],
         full: h.full,
         startedAt: h.startedAt,
         finishedAt: h.finishedAt,

@@ -13,6 +13,9 @@ import {
   type ScheduledPaymentStatus,
 } from '../../common/wire.ts';
 import type { SqlParams, SqlValue } from './database.ts';
+import type { SYNC_COLLECTIONS } from '../../common/contract.ts';
+
+type SyncCollection = (typeof SYNC_COLLECTIONS)[number];
 
 export const COLLECTIONS = ['products', 'customers', 'orders', 'scheduledPayments'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
@@ -46,7 +49,11 @@ export const ENTITY_SCHEMAS: { [C in Collection]: z.ZodType<EntityMap[C]> } = {
   scheduledPayments: CachedScheduledPayment,
 };
 
-export const TABLES: Record<Collection, string> = {
+/**
+ * A collection's table, which is also its name in the contract (`SyncCollection`: events, sync
+ * history): one translation from the store's camelCase keys, used by both.
+ */
+export const TABLES: Record<Collection, SyncCollection> = {
   products: 'products',
   customers: 'customers',
   orders: 'orders',

@@ -5,6 +5,7 @@ export { openStore, Store, type StoreOptions, type TempIdRewrite } from './store
 export { StoreOpenError, type StoreOpenFailure } from './database.ts';
 export {
   COLLECTIONS,
+  TABLES,
   SORT_FIELDS,
   toCents,
   type Collection,
@@ -18,6 +19,7 @@ export {
   type SortField,
   type SortDirection,
 } from './collections.ts';
+export type { Cache } from './cache.ts';
 export type {
   CachedRow,
   InvalidRow,
@@ -39,15 +41,7 @@ export {
   type OpenRecovery,
   type JsonValue,
 } from './outbox.ts';
-export {
-  OUTBOX_KINDS,
-  OUTBOX_PAYLOADS,
-  OrderCreatePayload,
-  targetCollection,
-  isCreate,
-  type OutboxKind,
-  type OutboxPayloadMap,
-} from './outbox-kinds.ts';
+export { OUTBOX_KINDS, targetCollection, isCreate, type OutboxKind, type OutboxPayloadMap } from '../changes/index.ts';
 export type { SyncHistoryEntry } from './sync-log.ts';
 export { toFtsQuery } from './fts.ts';
 export type { DashboardSummary } from './summary.ts';

@@ -14,12 +14,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeskError, type ErrorCode, type FieldErrors } from '../../common/errors.ts';
+import { fieldErrorsOf } from '../../common/issues.ts';
 import type { Collection } from './collections.ts';
 import { describeIssues, type Cache } from './cache.ts';
 import { num, numOrNull, str, strOrNull, type Connection, type SqlRow } from './database.ts';
 import {
+  CHANGES,
   OUTBOX_KINDS,
-  OUTBOX_PAYLOADS,
   PAYLOAD_REF_PATHS,
   isCreate,
   isOutboxKind,
@@ -27,9 +28,9 @@ import {
   payloadRef,
   targetCollection,
   type OutboxKind,
+  type OutboxPayloadInputMap,
   type OutboxPayloadMap,
-} from './outbox-kinds.ts';
-import type { z } from 'zod';
+} from '../changes/index.ts';
 
 export const OUTBOX_STATES = [
   'pending',
@@ -79,12 +80,11 @@ interface OutboxEntryOf<K extends OutboxKind> {
 
 export type OutboxEntry = { [K in OutboxKind]: OutboxEntryOf<K> }[OutboxKind];
 
-type PayloadInputMap = { [K in OutboxKind]: z.input<(typeof OUTBOX_PAYLOADS)[K]> };
 
 export type NewOutboxEntry = {
   [K in OutboxKind]: {
     kind: K;
-    payload: PayloadInputMap[K];
+    payload: OutboxPayloadInputMap[K];
     /** For creates: a temp id from `newTempId()`, also used for the optimistic row. */
     targetId: number;
     id?: string;
@@ -499,13 +499,9 @@ export class Outbox {
 
 function parsePayload<K extends OutboxKind>(kind: K, payload: unknown): OutboxPayloadMap[K] {
   if (!isOutboxKind(kind)) throw new DeskError('BAD_INPUT', `Unknown kind of change: ${String(kind)}.`);
-  const result = OUTBOX_PAYLOADS[kind].safeParse(payload);
+  const result = CHANGES[kind].payload.safeParse(payload);
   if (!result.success) {
-    const fields: FieldErrors = {};
-    for (const issue of result.error.issues) {
-      const key = issue.path.length ? issue.path.map(String).join('.') : 'base';
-      (fields[key] ??= []).push(issue.message);
-    }
+    const fields = fieldErrorsOf(result.error.issues);
     throw new DeskError(
       'BAD_INPUT',
       `This ${kind} change is not valid: ${describeIssues(result.error.issues)}`,
@@ -541,7 +537,7 @@ function readEntry(row: SqlRow): OutboxEntry | { seq: number; invalid: string } 
   } catch {
     return { seq, invalid: 'stored payload is unreadable' };
   }
-  const parsed = OUTBOX_PAYLOADS[kind].safeParse(raw);
+  const parsed = CHANGES[kind].payload.safeParse(raw);
   if (!parsed.success) return { seq, invalid: describeIssues(parsed.error.issues) };
   const lastError = strOrNull(row, 'last_error');
   const result = strOrNull(row, 'result');

@@ -14,8 +14,7 @@
  * Server answers are written into the cache in the same transaction that marks the entry done.
  */
 import type { BillProClient } from '../billpro/client.ts';
-import { isListOrdersUnsupported } from '../billpro/client.ts';
-import type { Customer, Order, ScheduledPayment } from '../../common/wire.ts';
+import { changeOf, type Landed } from '../changes/index.ts';
 import { DeskError, isDeskError, isTransient } from '../../common/errors.ts';
 import type { Collection, OutboxEntry, Store } from '../store/index.ts';
 import type { ConnectivityTracker } from './connectivity.ts';
@@ -30,13 +29,6 @@ export interface PusherOptions {
   backoffCapMs?: number;
   now?: () => Date;
 }
-
-/** Order states each manage action leads to, to tell whether an unknown send landed. */
-const REACHED: Record<'order.cancel' | 'order.pause' | 'order.resume', (order: Order) => boolean> = {
-  'order.cancel': (o) => o.status === 'cancelled' || o.status === 'complete',
-  'order.pause': (o) => o.status === 'paused',
-  'order.resume': (o) => o.status !== 'paused',
-};
 
 export class Pusher {
   private loop: Promise<void> | null = null;
@@ -170,7 +162,7 @@ export class Pusher {
       // until the connectivity probe sees BillPro again.
       return error.code === 'RATE_LIMITED' ? false : this.options.connectivity.online;
     }
-    if (entry.kind === 'customer.create' && entry.attempts > 0 && error.fields?.email?.some((m) => /taken/i.test(m))) {
+    if (changeOf(entry.kind).refusalMayMeanLanded?.(error, entry)) {
       // An earlier send may have landed after all: treat as unknown so the lookup decides.
       store.outbox.markUnknown(entry.seq, error);
       return true;
@@ -190,35 +182,13 @@ export class Pusher {
 
   // ---------------------------------------------------------------- sending one change
 
-  private async perform(entry: OutboxEntry): Promise<Customer | Order | ScheduledPayment> {
-    const { client } = this.options;
-    switch (entry.kind) {
-      case 'customer.create':
-        return client.createCustomer(entry.payload);
-      case 'customer.update':
-        return client.updateCustomer(entry.targetId, entry.payload);
-      case 'order.create':
-        if (entry.payload.order.customer_id < 0) {
-          throw new DeskError('BAD_INPUT', 'This order is for a customer BillPro has not confirmed yet.');
-        }
-        return client.createOrder(entry.payload.order_type, entry.payload.order);
-      case 'order.cancel':
-        return client.cancelOrder(entry.targetId);
-      case 'order.pause':
-        return client.pauseOrder(entry.targetId);
-      case 'order.resume':
-        return client.resumeOrder(entry.targetId);
-      case 'order.renewCheckout': {
-        await client.renewCheckout(entry.targetId);
-        return client.getOrder(entry.targetId);
-      }
-      case 'scheduledPayment.update':
-        return client.updateScheduledPayment(entry.targetId, entry.payload);
-    }
+  /** Sends a change the way its kind says (core/changes/). */
+  private async perform(entry: OutboxEntry): Promise<Landed> {
+    return changeOf(entry.kind).send(this.options.client, entry);
   }
 
   /** Write BillPro's answer into the cache and mark the entry done, atomically. */
-  private complete(entry: OutboxEntry, answer: Customer | Order | ScheduledPayment): void {
+  private complete(entry: OutboxEntry, answer: Landed): void {
     const { store } = this.options;
     const collection = entry.targetCollection;
     store.transaction((tx) => {
@@ -226,59 +196,24 @@ export class Pusher {
       if (entry.targetId < 0 && answer.id !== entry.targetId) tx.rewriteTempId(entry.targetId, answer.id);
       tx.cache.upsertMany(collection, [answer], { force: true });
     });
-    this.options.onChanged(collection === 'orders' ? ['orders', 'scheduledPayments'] : [collection]);
+    this.options.onChanged([...changeOf(entry.kind).landedCollections]);
   }
 
   // ---------------------------------------------------------------- outcome unknown
 
-  /** Look before resending. Returns whether the loop should go on. */
+  /** Look before resending, the way the change's kind looks. Returns whether the loop should go on. */
   private async resolveUnknown(entry: OutboxEntry): Promise<boolean> {
     const { store, client, connectivity } = this.options;
+    const change = changeOf(entry.kind);
     try {
-      let found: Customer | Order | ScheduledPayment | null = null;
-      switch (entry.kind) {
-        case 'customer.create':
-          found = await this.findCustomerByEmail(entry.naturalKey ?? entry.payload.email);
-          break;
-        case 'order.create': {
-          const invoice = entry.naturalKey ?? entry.payload.order.invoice_id ?? null;
-          if (!invoice) break;
-          try {
-            found = await this.findOrderByInvoice(invoice);
-          } catch (error) {
-            if (!isListOrdersUnsupported(error)) throw error;
-            store.outbox.markConflict(entry.seq, {
-              code: 'CONFLICT',
-              message: `Desk cannot tell whether BillPro received order ${invoice}: look for it in BillPro before retrying, or discard this change.`,
-            });
-            this.options.onChanged(['orders']);
-            return true;
-          }
-          break;
-        }
-        case 'order.cancel':
-        case 'order.pause':
-        case 'order.resume': {
-          const order = await client.getOrder(entry.targetId);
-          if (REACHED[entry.kind](order)) found = order;
-          break;
-        }
-        case 'scheduledPayment.update': {
-          const cached = store.cache.get('scheduledPayments', entry.targetId);
-          if (cached) {
-            const payments = await client.listScheduledPayments(cached.entity.order_id);
-            const current = payments.find((p) => p.id === entry.targetId);
-            if (current && updateLanded(entry.payload, current)) found = current;
-          }
-          break;
-        }
-        case 'customer.update':
-        case 'order.renewCheckout':
-          // Sending these again is harmless (a PUT of the same data; a fresh checkout id).
-          break;
-      }
+      const result = await change.lookup(client, store.cache, entry);
       connectivity.report(null);
-      if (found) this.complete(entry, found);
+      if ('cannotTell' in result) {
+        store.outbox.markConflict(entry.seq, { code: 'CONFLICT', message: result.cannotTell });
+        this.options.onChanged([entry.targetCollection]);
+        return true;
+      }
+      if (result.landed) this.complete(entry, result.landed);
       else this.sendAgainLater(entry);
       this.options.onChanged([]);
       return true;
@@ -303,33 +238,4 @@ export class Pusher {
     };
     this.options.store.outbox.markFailed(entry.seq, error, { retryAt: new Date(this.now().getTime() + wait) });
   }
-
-  private async findCustomerByEmail(email: string): Promise<Customer | null> {
-    const wanted = email.trim().toLowerCase();
-    for await (const page of this.options.client.listCustomersPages()) {
-      const hit = page.items.find((c) => c.email.trim().toLowerCase() === wanted);
-      if (hit) return hit;
-    }
-    return null;
-  }
-
-  private async findOrderByInvoice(invoice: string): Promise<Order | null> {
-    for await (const page of this.options.client.listOrdersPages()) {
-      const hit = page.items.find((o) => o.invoice_id === invoice);
-      if (hit) return hit;
-    }
-    return null;
-  }
-}
-
-function updateLanded(
-  update: { status?: string; scheduled_at?: string; scheduled_interval?: number; scheduled_duration_unit?: string; amount?: string },
-  current: ScheduledPayment,
-): boolean {
-  if (update.status !== undefined && update.status !== current.status) return false;
-  if (update.scheduled_at !== undefined && Date.parse(update.scheduled_at) !== Date.parse(current.scheduled_at)) return false;
-  if (update.scheduled_interval !== undefined && update.scheduled_interval !== current.scheduled_interval) return false;
-  if (update.scheduled_duration_unit !== undefined && update.scheduled_duration_unit !== current.scheduled_duration_unit) return false;
-  if (update.amount !== undefined && Number(update.amount) !== Number(current.amount)) return false;
-  return true;
 }

@@ -3,6 +3,7 @@
  * will do, in words the confirm dialog shows before anything is sent.
  */
 import type { OrderRow } from '../../../../electron/common/contract.ts';
+import { orderNameInSentence } from '../../../../electron/common/names.ts';
 
 export type OrderAction = 'cancel' | 'complete' | 'pause' | 'resume' | 'renewCheckout';
 
@@ -36,12 +37,8 @@ export const ACTION_LABEL: Record<OrderAction, string> = {
   renewCheckout: 'Renew checkout',
 };
 
-export function orderName(order: OrderRow): string {
-  return order.invoice_id ? `order ${order.invoice_id}` : `order ${order.id}`;
-}
-
 export function actionTitle(action: OrderAction, order: OrderRow): string {
-  const name = orderName(order);
+  const name = orderNameInSentence(order);
   switch (action) {
     case 'cancel':
       return `Cancel ${name}?`;

@@ -4,9 +4,8 @@
  * unit tests of the Desk, profiles and the cache can run without a Secret Service, and can
  * make the keychain fail on purpose with failWith().
  */
-import { DeskError } from '../../common/errors.ts';
-import type { SecretStore } from '../secrets.ts';
-import { keychainUnavailable, type KeychainFailure } from './keychain-failure.ts';
+import { DeskError } from '../../electron/common/errors.ts';
+import { keychainUnavailable, type KeychainFailure, type SecretStore } from '../../electron/core/secrets.ts';
 
 export class MemorySecretStore implements SecretStore {
   private readonly entries = new Map<string, string>();

@@ -1,20 +1,17 @@
 /**
- * The built-in "Try the sandbox" BillPro: the sandbox server started inside the app on a random
- * loopback port, once, on first need. To the Desk it is just another BillPro base URL + token.
+ * The built-in "Try the sandbox" BillPro: this sandbox server, started inside the app on a random
+ * loopback port, once, on first need. The entry points (Electron main, the web host) hand it to
+ * the Desk as a launcher; to the Desk it is just another BillPro base URL + token, and core never
+ * imports this folder (DESIGN.md rule 5).
  */
-import type { RunningSandbox } from '../sandbox/server.ts';
+import type { RunningSandbox } from './server.ts';
 
-export interface EmbeddedSandboxConnection {
-  baseUrl: string;
-  token: string;
-}
-
-export class EmbeddedSandbox {
+export class SandboxLauncher {
   private running: Promise<RunningSandbox> | null = null;
 
-  async start(): Promise<EmbeddedSandboxConnection> {
+  async start(): Promise<{ baseUrl: string; token: string }> {
     if (!this.running) {
-      this.running = import('../sandbox/server.ts').then(({ startSandbox }) => startSandbox({ port: 0, quiet: true }));
+      this.running = import('./server.ts').then(({ startSandbox }) => startSandbox({ port: 0, quiet: true }));
       this.running.catch(() => {
         this.running = null;
       });
