@@ -177,11 +177,28 @@ async function waitForRows(page: Page, label: string, after: number, timeoutMs: 
   return found[0]!;
 }
 
-/** Takes the launch key's cookie without loading a page (the request context shares the cookies). */
+/** The session cookie each launch's key was exchanged for (the key works once). */
+const sessions = new Map<string, Awaited<ReturnType<BrowserContext['storageState']>>['cookies']>();
+
+/**
+ * Signs the context in. The first time, Chromium opens the launch URL (only a browser resolves
+ * the web host's `<random>.localhost` name, and the key works once); later contexts get the
+ * session cookie that visit earned.
+ */
 async function signIn(context: BrowserContext, openUrl: string): Promise<void> {
-  const response = await context.request.get(openUrl, { maxRedirects: 0 });
-  if (response.status() !== 303)
-    throw new Error(`the web host refused the launch key (${response.status()})`);
+  const known = sessions.get(openUrl);
+  if (known) {
+    await context.addCookies(known);
+    return;
+  }
+  const page = await context.newPage();
+  try {
+    const response = await page.goto(openUrl);
+    if (!response?.ok()) throw new Error(`the web host refused the launch key (${response?.status() ?? 'no answer'})`);
+    sessions.set(openUrl, (await context.storageState()).cookies);
+  } finally {
+    await page.close();
+  }
 }
 
 interface FrameRun {

@@ -20,6 +20,20 @@ module.exports = {
   // keytar 7 and libsql are Node-API addons: one binary works in Node and in Electron, so
   // nothing is rebuilt against Electron's headers.
   npmRebuild: false,
+  // billpro-desk://<profile>/orders/<id>: the installer registers the scheme (Info.plist on
+  // macOS, the registry on Windows, MimeType in the .desktop file on Linux).
+  protocols: [{ name: 'BillPro Desk link', schemes: ['billpro-desk'] }],
+  // Installers and the update feeds (latest*.yml) go to the tag's GitHub Release (draft until the
+  // release workflow publishes it); electron-updater in the app reads the feeds from there.
+  // The repository comes from the CI environment; a local `npm run dist` publishes nothing.
+  publish: [
+    {
+      provider: 'github',
+      owner: (process.env.GITHUB_REPOSITORY ?? 'billpro/billpro-desk').split('/')[0],
+      repo: (process.env.GITHUB_REPOSITORY ?? 'billpro/billpro-desk').split('/')[1],
+      releaseType: 'draft',
+    },
+  ],
   electronFuses: {
     runAsNode: false,
     enableCookieEncryption: true,
@@ -32,6 +46,8 @@ module.exports = {
   },
   linux: {
     target: ['AppImage', 'deb'],
+    // The .desktop file's name, so the scheme handler entry is stable.
+    executableName: 'billpro-desk',
     category: 'Office;Finance',
     icon: 'build/icon.png',
     synopsis: 'Desktop console for billing operators on the BillPro API',
@@ -49,6 +65,9 @@ module.exports = {
     gatekeeperAssess: false,
     entitlements: 'build/entitlements.mac.plist',
     entitlementsInherit: 'build/entitlements.mac.plist',
+    // Notarized when the release workflow has Apple's credentials (APPLE_ID,
+    // APPLE_APP_SPECIFIC_PASSWORD, APPLE_TEAM_ID from repository secrets); never committed.
+    notarize: Boolean(process.env.APPLE_ID && process.env.APPLE_APP_SPECIFIC_PASSWORD && process.env.APPLE_TEAM_ID),
   },
   dmg: { title: 'BillPro Desk' },
   win: {

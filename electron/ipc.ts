@@ -14,6 +14,7 @@
  */
 import { EVENT_CHANNEL, METHOD_NAMES, ProfilesState, channelOf } from './common/contract.ts';
 import type { EventEnvelope, MethodName, Result } from './common/contract.ts';
+import { UNEXPECTED_MESSAGE } from './common/errors.ts';
 import { originOf } from './core/shell-policy.ts';
 
 export interface FrameLike {
@@ -63,7 +64,7 @@ const UNEXPECTED: Result<never> = {
   ok: false,
   error: {
     code: 'SERVER',
-    message: 'Something went wrong inside Desk. Try again; if it keeps happening, restart the app.',
+    message: UNEXPECTED_MESSAGE,
   },
 };
 

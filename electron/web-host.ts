@@ -2,17 +2,23 @@
  * Browser mode: serves the built renderer and the Desk contract over loopback HTTP + Server-Sent
  * Events, so the same console runs in a browser tab (and is tested in Chromium here).
  *
- * Guarded like a local service must be (DESIGN.md "Security"):
- * - binds 127.0.0.1 only;
- * - a per-launch secret: the printed URL carries it once (`/open?key=…`), the host answers with
- *   an HttpOnly SameSite=Strict cookie, and every other request must carry that cookie;
- * - `Host` must be this host's own loopback name and port (no DNS rebinding);
- * - `Origin`, when sent, must be this host's own origin, and every POST must send it (no CSRF).
+ * Guarded like a local service must be (docs/architecture.md "Security"):
+ * - binds 127.0.0.1 only, and answers only to a per-launch random host name
+ *   `<26 random base32 chars>.localhost` (browsers resolve `*.localhost` to loopback themselves).
+ *   Cookies are kept per host name, not per port, so no other local server — whatever its port —
+ *   is ever sent this host's cookie, and no page can name this host without knowing the name;
+ * - the printed URL carries a per-launch key once (`/open?key=…`); the key works once only and
+ *   is exchanged for a different session secret in an HttpOnly, SameSite=Strict, host-only cookie;
+ * - `Host` must be that host name and port exactly (no DNS rebinding);
+ * - `Origin`, when sent, must be this host's own origin, and every POST must send it (no CSRF);
+ * - bounded: 413 on an announced or streamed body over the limit (never read past it), refusals
+ *   close the connection without reading the body, header and request timeouts, a connection cap,
+ *   static files only from inside the build folder after resolving symlinks.
  * Plain Node: no Electron here.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -24,26 +30,58 @@ export interface WebHostDesk {
   onEvent(listener: (envelope: EventEnvelope) => void): () => void;
 }
 
+export interface WebHostLimits {
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Time allowed to receive the request headers. */
+  headersTimeoutMs: number;
+  /** Time allowed to receive the whole request (headers and body). */
+  requestTimeoutMs: number;
+  /** Open connections at once; more are closed on arrival. */
+  maxConnections: number;
+}
+
+export const DEFAULT_WEB_HOST_LIMITS: WebHostLimits = {
+  maxBodyBytes: 2 * 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxConnections: 64,
+};
+
 export interface WebHostOptions {
   desk: WebHostDesk;
   /** Folder of the built renderer (index.html + assets). */
   staticDir: string;
   port?: number;
-  /** Fixed secret for tests; a fresh random one otherwise. */
+  /** Fixed `/open` key for tests; a fresh random one otherwise. */
   secret?: string;
+  /** Fixed host name for tests (must end in `.localhost`); a fresh random one otherwise. */
+  hostName?: string;
+  limits?: Partial<WebHostLimits>;
 }
 
 export interface RunningWebHost {
-  /** The URL to open: it carries the secret once, then a cookie does. */
+  /** The URL to open: it carries the one-time key, then a session cookie does. */
   openUrl: string;
   origin: string;
+  /** `<random>.localhost`: the only name this host answers to. */
+  hostName: string;
   port: number;
   cookieName: string;
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 2 * 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
+const COOKIE_NAME = 'billpro_desk_session';
+
+/** A DNS label of 26 base32 characters: 130 random bits, lower case (host names are case-blind). */
+export function randomHostName(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  const bytes = randomBytes(26);
+  let label = '';
+  for (const byte of bytes) label += alphabet[byte & 31];
+  return `${label}.localhost`;
+}
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -57,66 +95,98 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
+class BodyTooLarge extends Error {}
+
 export async function startWebHost(options: WebHostOptions): Promise<RunningWebHost> {
-  const secret = options.secret ?? randomBytes(32).toString('base64url');
+  const limits: WebHostLimits = { ...DEFAULT_WEB_HOST_LIMITS, ...options.limits };
+  const key = options.secret ?? randomBytes(32).toString('base64url');
+  // The session secret is never the key: the key travels in a URL (history, terminal), this never does.
+  const session = randomBytes(32).toString('base64url');
+  let keyUsed = false;
+  const hostName = (options.hostName ?? randomHostName()).toLowerCase();
+  if (!hostName.endsWith('.localhost')) throw new Error('The web host name must end in .localhost');
   const staticDir = path.resolve(options.staticDir);
+  const realStaticDir = await realpath(staticDir).catch(() => staticDir);
   const streams = new Set<ServerResponse>();
   let port = 0;
-  let cookieName = 'billpro_desk';
 
-  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
-  const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+  const ownHost = () => `${hostName}:${port}`;
+  const ownOrigin = () => `http://${hostName}:${port}`;
 
-  const server = http.createServer((req, res) => {
-    void handle(req, res).catch(() => {
-      if (!res.headersSent) sendJson(res, 500, { error: 'Internal error' });
-      else res.destroy();
-    });
-  });
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // How often Node checks the two timeouts above; its default (30 s) would outlive them.
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    (req, res) => {
+      void handle(req, res).catch(() => {
+        if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'SERVER', message: 'The Desk web host failed.' } }, true);
+        else res.destroy();
+      });
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+  server.keepAliveTimeout = 5_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Cache-Control', 'no-store');
 
-    if (!allowedHosts().has(req.headers.host ?? '')) {
-      return sendText(res, 421, 'Refused: this address is not the Desk web host (Host header mismatch).');
+    if ((req.headers.host ?? '').toLowerCase() !== ownHost()) {
+      return refuse(req, res, 421, PAGES.wrongHost(port));
     }
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowedOrigins().has(origin)) {
-      return sendText(res, 403, 'Refused: requests from other sites are not allowed.');
+    if (origin !== undefined && origin !== ownOrigin()) {
+      return refuse(req, res, 403, PAGES.foreignOrigin);
     }
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const url = new URL(req.url ?? '/', ownOrigin());
+    const signedIn = sameSecret(readCookie(req, COOKIE_NAME), session);
 
     if (req.method === 'GET' && url.pathname === '/open') {
-      if (!sameSecret(url.searchParams.get('key'), secret)) {
-        return sendText(res, 403, 'Refused: that link is not valid for this launch. Use the URL `npm run web` printed.');
+      if (!keyUsed && sameSecret(url.searchParams.get('key'), key)) {
+        keyUsed = true;
+        res.setHeader('Set-Cookie', `${COOKIE_NAME}=${session}; HttpOnly; SameSite=Strict; Path=/`);
+      } else if (!signedIn) {
+        return refuse(req, res, 403, keyUsed ? PAGES.keyUsed : PAGES.wrongKey);
       }
-      res.setHeader('Set-Cookie', `${cookieName}=${secret}; HttpOnly; SameSite=Strict; Path=/`);
+      // Signed in already (the printed URL opened again in the same browser): just go in.
       res.writeHead(303, { Location: '/' });
       res.end();
       return;
     }
 
-    if (!sameSecret(readCookie(req, cookieName), secret)) {
-      return sendText(
-        res,
-        401,
-        'Refused: open the Desk with the URL that `npm run web` printed (it carries this launch’s key).',
-      );
-    }
+    if (!signedIn) return refuse(req, res, 401, PAGES.notSignedIn);
 
     if (url.pathname.startsWith('/rpc/')) {
-      if (req.method !== 'POST') return sendText(res, 405, 'Use POST.');
-      if (origin === undefined) return sendText(res, 403, 'Refused: a call must come from the Desk page.');
+      if (req.method !== 'POST') return refuse(req, res, 405, PAGES.text('Use POST.'));
+      if (origin === undefined) return refuse(req, res, 403, PAGES.text('Refused: a call must come from the Desk page.'));
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-        return sendText(res, 415, 'Send JSON.');
+        return refuse(req, res, 415, PAGES.text('Send JSON.'));
       }
-      const name = decodeURIComponent(url.pathname.slice('/rpc/'.length));
-      if (!isMethodName(name)) return sendJson(res, 404, { error: 'Unknown method' });
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > limits.maxBodyBytes) return tooLarge(res);
+      let name: string;
+      try {
+        name = decodeURIComponent(url.pathname.slice('/rpc/'.length));
+      } catch {
+        return sendJson(res, 404, { ok: false, error: { code: 'BAD_INPUT', message: 'Unknown Desk method.' } }, true);
+      }
+      if (!isMethodName(name)) {
+        return sendJson(res, 404, { ok: false, error: { code: 'BAD_INPUT', message: 'Unknown Desk method.' } }, true);
+      }
+      let text: string;
+      try {
+        text = await readBody(req, limits.maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) return tooLarge(res);
+        throw error;
+      }
       let input: unknown;
       try {
-        input = JSON.parse(await readBody(req));
+        input = JSON.parse(text);
       } catch {
         return sendJson(res, 400, {
           ok: false,
@@ -128,7 +198,7 @@ export async function startWebHost(options: WebHostOptions): Promise<RunningWebH
     }
 
     if (url.pathname === '/events') {
-      if (req.method !== 'GET') return sendText(res, 405, 'Use GET.');
+      if (req.method !== 'GET') return refuse(req, res, 405, PAGES.text('Use GET.'));
       res.writeHead(200, {
         'Content-Type': 'text/event-stream; charset=utf-8',
         'Cache-Control': 'no-store',
@@ -145,8 +215,17 @@ export async function startWebHost(options: WebHostOptions): Promise<RunningWebH
       return;
     }
 
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(req, res, 405, PAGES.text('Method not allowed.'));
     return serveStatic(url.pathname, res);
+  }
+
+  function tooLarge(res: ServerResponse): void {
+    sendJson(
+      res,
+      413,
+      { ok: false, error: { code: 'BAD_INPUT', message: 'The request is too large for the Desk web host.' } },
+      true,
+    );
   }
 
   async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
@@ -156,14 +235,13 @@ export async function startWebHost(options: WebHostOptions): Promise<RunningWebH
     } catch {
       return sendText(res, 400, 'Bad path.');
     }
-    let file = path.resolve(staticDir, '.' + path.posix.normalize('/' + relative));
-    if (file !== staticDir && !file.startsWith(staticDir + path.sep)) return sendText(res, 404, 'Not found.');
-    let info = await stat(file).catch(() => null);
-    if (!info || info.isDirectory()) {
+    let file = await contained(path.resolve(staticDir, '.' + path.posix.normalize('/' + relative)));
+    let info = file ? await stat(file).catch(() => null) : null;
+    if (!file || !info || info.isDirectory()) {
       // The console is a single page: unknown paths get the app shell.
-      file = path.join(staticDir, 'index.html');
-      info = await stat(file).catch(() => null);
-      if (!info) {
+      file = await contained(path.join(staticDir, 'index.html'));
+      info = file ? await stat(file).catch(() => null) : null;
+      if (!file || !info) {
         return sendText(res, 503, 'The console is not built yet: run `npm run build:renderer`, then reload.');
       }
     }
@@ -173,6 +251,13 @@ export async function startWebHost(options: WebHostOptions): Promise<RunningWebH
     if (file.includes(`${path.sep}assets${path.sep}`)) headers['Cache-Control'] = 'private, max-age=31536000, immutable';
     res.writeHead(200, headers);
     createReadStream(file).pipe(res);
+  }
+
+  /** The file's real path if it (after every symlink) lies inside the build folder; else null. */
+  async function contained(file: string): Promise<string | null> {
+    const real = await realpath(file).catch(() => null);
+    if (!real) return null;
+    return real === realStaticDir || real.startsWith(realStaticDir + path.sep) ? real : null;
   }
 
   const unsubscribe = options.desk.onEvent((envelope) => {
@@ -188,15 +273,14 @@ export async function startWebHost(options: WebHostOptions): Promise<RunningWebH
     });
   });
   port = (server.address() as AddressInfo).port;
-  // Cookies are not scoped by port: name ours per port so two hosts never read each other's.
-  cookieName = `billpro_desk_${port}`;
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = ownOrigin();
 
   return {
-    openUrl: `${origin}/open?key=${encodeURIComponent(secret)}`,
+    openUrl: `${origin}/open?key=${encodeURIComponent(key)}`,
     origin,
+    hostName,
     port,
-    cookieName,
+    cookieName: COOKIE_NAME,
     close: async () => {
       unsubscribe();
       for (const stream of streams) stream.end();
@@ -205,6 +289,71 @@ export async function startWebHost(options: WebHostOptions): Promise<RunningWebH
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+// ---------------------------------------------------------------- refusals
+
+interface Refusal {
+  title: string;
+  /** Plain sentences; the HTML page shows each as a paragraph. */
+  lines: string[];
+}
+
+const PAGES = {
+  wrongHost: (port: number): Refusal => ({
+    title: 'This tab is not connected to the running Desk',
+    lines: [
+      `The address in this tab belongs to an earlier launch of the Desk web host (or is not its address): each launch answers only at the new address it prints, on port ${port} now.`,
+      'Open the URL that `npm run web` printed in its terminal ("Open: http://….localhost:…/open?key=…"). If that terminal is closed, run `npm run web` again and open the URL it prints.',
+      'Nothing was lost: changes waiting to sync are kept on this computer.',
+    ],
+  }),
+  foreignOrigin: { title: 'Refused', lines: ['Requests from other sites are not allowed.'] } as Refusal,
+  notSignedIn: {
+    title: 'This tab is not signed in to the Desk',
+    lines: [
+      'Open the URL that `npm run web` printed in its terminal (it carries this launch’s key). If the web host was restarted, use the new URL it printed; if its terminal is closed, run `npm run web` again.',
+    ],
+  } as Refusal,
+  wrongKey: {
+    title: 'That link is not valid for this launch',
+    lines: ['Use the URL `npm run web` printed most recently; each launch prints a new one.'],
+  } as Refusal,
+  keyUsed: {
+    title: 'That link was already used',
+    lines: [
+      'A Desk link opens the Desk once. Go back to the tab where the Desk is open, or stop `npm run web` and run it again for a new link.',
+    ],
+  } as Refusal,
+  text: (line: string): Refusal => ({ title: 'Refused', lines: [line] }),
+};
+
+/**
+ * A refusal: an HTML page for a browser navigation (it says what happened and what to do), plain
+ * text otherwise. The connection is closed after it, so a body the client still sends is not read.
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, refusal: Refusal): void {
+  const wantsHtml = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
+  if (!wantsHtml) return sendText(res, status, `${refusal.title}. ${refusal.lines.join(' ')}`, true);
+  const paragraphs = refusal.lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n');
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>BillPro Desk: ${escapeHtml(refusal.title)}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1b1f24;background:#fff}code{background:#eef1f4;padding:0 .25em}@media (prefers-color-scheme:dark){body{color:#e6e9ec;background:#15181b}code{background:#2a2f35}}</style>
+</head><body><main><h1>${escapeHtml(refusal.title)}</h1>
+${paragraphs.replace(/`([^`]+)`/g, '<code>$1</code>')}
+</main></body></html>`;
+  res.writeHead(status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(html),
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    Connection: 'close',
+  });
+  res.end(html);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function sameSecret(candidate: string | null | undefined, secret: string): boolean {
@@ -216,37 +365,48 @@ function sameSecret(candidate: string | null | undefined, secret: string): boole
 
 function readCookie(req: IncomingMessage, name: string): string | null {
   for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return rest.join('=');
+    const [cookieKey, ...rest] = part.trim().split('=');
+    if (cookieKey === name) return rest.join('=');
   }
   return null;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The body as text; rejects with BodyTooLarge (and stops reading) past `max` bytes. */
+function readBody(req: IncomingMessage, max: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('body too large'));
-        req.destroy();
+      if (size > max) {
+        req.off('data', onData);
+        req.pause();
+        reject(new BodyTooLarge());
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, close = false): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...(close ? { Connection: 'close' } : {}),
+  });
   res.end(text);
 }
 
-function sendText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+function sendText(res: ServerResponse, status: number, text: string, close = false): void {
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...(close ? { Connection: 'close' } : {}),
+  });
   res.end(text);
 }

@@ -3,17 +3,18 @@
  * decisions live in core/shell-policy.ts and are tested there; this file only hangs them on
  * Electron's hooks.
  */
-import { BrowserWindow, shell } from 'electron';
+import { BrowserWindow, dialog, shell } from 'electron';
 import type { App, Protocol, Session, WebContents, WebPreferences } from 'electron';
 import { readFile } from 'node:fs/promises';
 import {
   APP_ENTRY_URL,
   APP_SCHEME,
   contentTypeOf,
-  decideWindowOpen,
+  ExternalLinkGate,
   denyPermissionCheck,
   denyPermissionRequest,
   isAllowedNavigation,
+  openExternalLink,
   rendererResponseHeaders,
   resolveRendererFile,
   windowWebPreferences,
@@ -69,12 +70,30 @@ export function hardenSession(session: Session): void {
   session.setDevicePermissionHandler(() => false);
 }
 
+/** The main process's own question before a link to a new host leaves for the browser. */
+async function confirmExternalHost(contents: WebContents, host: string, url: string): Promise<boolean> {
+  const options = {
+    type: 'question' as const,
+    buttons: ['Open in browser', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    title: 'Open a link',
+    message: `Open a page on ${host} in your browser?`,
+    detail: `${url.length > 300 ? `${url.slice(0, 299)}…` : url}\n\nThis link is not on BillPro's own site. Desk asks once per site while it runs.`,
+  };
+  const owner = BrowserWindow.fromWebContents(contents);
+  const { response } = owner ? await dialog.showMessageBox(owner, options) : await dialog.showMessageBox(options);
+  return response === 0;
+}
+
 /**
  * Guards for every webContents the app ever creates (the window, and anything unexpected):
  * no <webview>, no navigation or redirect off the app origin, no new windows; https links the
- * page opens go to the person's browser.
+ * page opens go to the person's browser: BillPro's own at once, any other host after the person
+ * said yes to it in a dialog of the main process (core/shell-policy.ts ExternalLinkGate).
  */
 export function guardAllWebContents(app: App, appOrigin: string): void {
+  const links = new ExternalLinkGate();
   app.on('web-contents-created', (_event, contents: WebContents) => {
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.on('will-navigate', (event) => {
@@ -84,9 +103,9 @@ export function guardAllWebContents(app: App, appOrigin: string): void {
       if (!isAllowedNavigation(event.url, appOrigin)) event.preventDefault();
     });
     contents.setWindowOpenHandler(({ url }) => {
-      const decision = decideWindowOpen(url);
-      if (decision.openExternally !== null) void shell.openExternal(decision.openExternally);
-      return { action: decision.action };
+      const ask = (host: string, link: string) => confirmExternalHost(contents, host, link);
+      void openExternalLink(url, links, ask, (safeUrl) => shell.openExternal(safeUrl)).catch(() => undefined);
+      return { action: 'deny' };
     });
   });
 }

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist', 'electron');
 
-/** Loaded from node_modules at run time: Electron itself and the Node-API addons. */
-export const MAIN_EXTERNALS = ['electron', 'keytar', 'libsql', '@libsql/*'];
+/** Loaded from node_modules at run time: Electron itself, its updater and the Node-API addons. */
+export const MAIN_EXTERNALS = ['electron', 'electron-updater', 'keytar', 'libsql', '@libsql/*'];
 
 /** Options shared by the app build and the tests that bundle the preload themselves. */
 export function preloadOptions(overrides = {}) {

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm test`: everything that must be green before a change lands, in order, then one closing
-// line with the counts. Type-check and lint, unit + integration tests (vitest: real sandbox over
+// line with the counts. Type-check and lint, the GitHub Actions workflows (action-validator),
+// unit + integration tests (vitest: real sandbox over
 // loopback, real SQLite files, a private real keychain), the production builds, then end-to-end
-// specs in Debian's Chromium against the browser mode, and the Electron smoke test where an
-// Electron binary exists.
+// specs in Debian's Chromium against the browser mode, and the Electron end-to-end specs where
+// an Electron binary exists.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -42,6 +43,23 @@ run('type-check (e2e specs)', bin('tsc'), ['--noEmit', '-p', 'test/e2e/tsconfig.
 run('svelte-check', bin('svelte-check'), ['--tsconfig', 'renderer/tsconfig.json', '--fail-on-warnings', '--output', 'human']);
 run('lint', bin('eslint'), ['.']);
 
+// Each workflow file is one test: valid for GitHub Actions, or failed with the validator's words.
+console.log('\n=== GitHub Actions workflows (action-validator) ===');
+try {
+  const { validateWorkflows } = await import('./validate-workflows.mjs');
+  const workflows = validateWorkflows();
+  if (workflows.length === 0) failures.push('no workflow files');
+  for (const { file, errors } of workflows) {
+    console.log(`${errors.length ? '✗' : '✓'} ${file}`);
+    for (const error of errors) console.log(`    ${error.title}: ${error.detail ?? ''}`);
+    if (errors.length) counts.failed++;
+    else counts.passed++;
+  }
+} catch (error) {
+  console.log(`--- workflows: FAILED (${error instanceof Error ? error.message : error})`);
+  failures.push('workflow validation');
+}
+
 const vitestJson = path.join(tmp, 'vitest.json');
 run('unit + integration (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
 const vitest = readJson(vitestJson);
@@ -72,7 +90,7 @@ function playwright(label, config, jsonName) {
 }
 playwright('end to end (Chromium, browser mode)', 'playwright.config.ts', 'e2e.json');
 if (existsSync(path.join(root, 'playwright.electron.config.ts'))) {
-  playwright('desktop smoke (Electron)', 'playwright.electron.config.ts', 'electron.json');
+  playwright('desktop end to end (Electron)', 'playwright.electron.config.ts', 'electron.json');
 }
 
 console.log('');

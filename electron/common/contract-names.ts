@@ -6,6 +6,12 @@
 
 export const METHOD_NAMES = [
   'app.info',
+  'app.preferences',
+  'app.setPreferences',
+  'updates.status',
+  'updates.check',
+  'updates.download',
+  'updates.restart',
   'profiles.list',
   'profiles.add',
   'profiles.update',
@@ -44,7 +50,16 @@ export const METHOD_NAMES = [
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
-export const EVENT_NAMES = ['profilesChanged', 'connectivity', 'dataRefreshed', 'progress', 'outboxChanged'] as const;
+export const EVENT_NAMES = [
+  'profilesChanged',
+  'connectivity',
+  'dataRefreshed',
+  'progress',
+  'outboxChanged',
+  'updateState',
+  'notify',
+  'openLink',
+] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 /** IPC channel of a method; the only place channel names are made. */

@@ -9,7 +9,7 @@
  * back out: `ProfileSummary` has no token field, and `profiles.add` takes one only as input.
  */
 import { z } from 'zod';
-import { ERROR_CODES } from './errors.ts';
+import { SerializedError } from './errors.ts';
 import type { EventName, MethodName } from './contract-names.ts';
 import {
   Customer,
@@ -22,10 +22,13 @@ import {
   PurchaseType,
   ScheduledPayment,
 } from './wire.ts';
+import { DeskNotification, DesktopPreferences, OpenLink, PreferencesChange, RestartAnswer, UpdateState } from './desktop.ts';
 
 // ---------------------------------------------------------------- shared pieces
 
-export const ProfileId = z.string().min(1).max(64);
+// Inputs are bounded everywhere (issue 12 finding 8): ids by range and alphabet, text by length,
+// lists by count, dates by format, free-form payloads by serialized size.
+export const ProfileId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'Not a profile id');
 export const ENVIRONMENTS = ['production', 'staging', 'custom', 'sandbox'] as const;
 export const Environment = z.enum(ENVIRONMENTS);
 export type Environment = z.infer<typeof Environment>;
@@ -56,11 +59,36 @@ export const ProfilesState = z.object({
 });
 export type ProfilesState = z.infer<typeof ProfilesState>;
 
+/** Host names that never leave this computer: the only ones a token may reach over plain http. */
+export function isLoopbackHostname(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+/** Why a BillPro base URL cannot carry a token, or null when it can. */
+export function baseUrlProblem(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'Enter a full URL, like https://app.bill.pro/api/v1';
+  }
+  if (url.protocol === 'https:') return url.username || url.password ? 'The URL cannot carry a user name or password.' : null;
+  if (url.protocol !== 'http:') return 'The URL must start with https://';
+  if (!isLoopbackHostname(url.hostname)) {
+    return 'Plain http:// would send the API token unencrypted: use https:// (http:// is allowed only for a server on this computer, like http://127.0.0.1).';
+  }
+  return url.username || url.password ? 'The URL cannot carry a user name or password.' : null;
+}
+
 const BaseUrl = z
   .string()
   .trim()
-  .url('Enter a full URL, like https://app.bill.pro/api/v1')
-  .refine((u) => /^https?:\/\//i.test(u), 'The URL must start with https:// (or http:// for a local server)');
+  .max(2048, 'That URL is too long')
+  .superRefine((u, ctx) => {
+    const problem = baseUrlProblem(u);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const ApiToken = z
   .string()
@@ -92,7 +120,19 @@ const LocalMarks = {
   /** True for a row created offline that BillPro has not confirmed yet (its id is temporary). */
   localOnly: z.boolean(),
 };
-const LocalId = z.number().int(); // temporary ids are negative
+const LocalId = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER); // temporary ids are negative
+const OutboxSeq = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** A day (YYYY-MM-DD) or an instant (ISO 8601 with a zone): what the date filters send. */
+const DateBound = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+const MAX_PAYLOAD_BYTES = 64 * 1024;
+/** An edited outbox payload: any JSON the outbox's own schema then checks, up to 64 KiB. */
+const EditedPayload = z.unknown().refine((value) => {
+  try {
+    return (JSON.stringify(value) ?? '').length <= MAX_PAYLOAD_BYTES;
+  } catch {
+    return false;
+  }
+}, 'The edited change is too large.');
 export const ProductRow = Product.extend({ ...LocalMarks });
 export const CustomerRow = Customer.extend({ id: LocalId, ...LocalMarks });
 export const OrderRow = Order.extend({
@@ -110,7 +150,7 @@ export type ScheduledPaymentRow = z.output<typeof ScheduledPaymentRow>;
 
 const SortDirection = z.enum(['asc', 'desc']);
 const Paging = {
-  offset: z.number().int().nonnegative().default(0),
+  offset: z.number().int().nonnegative().max(10_000_000).default(0),
   limit: z.number().int().positive().max(1000).default(100),
   search: z.string().max(200).optional(),
 };
@@ -124,6 +164,21 @@ function page<T extends z.ZodType>(row: T) {
 }
 
 const ProfileScoped = { profileId: ProfileId };
+
+const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * A BillPro request body no bigger than 64 KiB once serialized: a backstop under the per-field
+ * lengths of wire.ts, so no path (IPC has no body limit of its own) queues megabytes.
+ */
+function bounded<T extends z.ZodType>(schema: T) {
+  return schema.refine((value) => {
+    try {
+      return (JSON.stringify(value) ?? '').length <= MAX_BODY_BYTES;
+    } catch {
+      return false;
+    }
+  }, 'This is too much text for BillPro: shorten the longest field.');
+}
 const EntityRef = z.object({ ...ProfileScoped, id: LocalId });
 
 // ---------------------------------------------------------------- sync and outbox
@@ -163,7 +218,7 @@ export const OutboxEntrySummary = z.object({
   state: z.enum(OUTBOX_STATES),
   targetId: z.number().int(),
   attempts: z.number().int(),
-  lastError: SerializedErrorShape().nullable(),
+  lastError: SerializedError.nullable(),
   payload: z.unknown(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -191,13 +246,6 @@ export const SyncStatus = z.object({
 });
 export type SyncStatus = z.output<typeof SyncStatus>;
 
-function SerializedErrorShape() {
-  return z.object({
-    code: z.enum(ERROR_CODES),
-    message: z.string(),
-    fields: z.record(z.string(), z.array(z.string())).optional(),
-  });
-}
 
 // ---------------------------------------------------------------- methods
 
@@ -256,6 +304,20 @@ export const methods = {
       platform: z.string(),
     }),
     'Name, version and how the console is running.',
+  ),
+  'app.preferences': method(z.object({}), DesktopPreferences, 'Update mode and the notification switch.'),
+  'app.setPreferences': method(
+    PreferencesChange,
+    DesktopPreferences,
+    'Change the update mode or switch notifications on or off.',
+  ),
+  'updates.status': method(z.object({}), UpdateState, 'Where the desktop app stands with updates.'),
+  'updates.check': method(z.object({}), UpdateState, 'Check the update feed now (downloads only in automatic mode).'),
+  'updates.download': method(z.object({}), UpdateState, 'Download the update on offer, in the background.'),
+  'updates.restart': method(
+    z.object({ confirmUnsent: z.boolean().default(false) }),
+    RestartAnswer,
+    'Restart into the downloaded update; refused until confirmed while changes have not reached BillPro.',
   ),
 
   'profiles.list': method(z.object({}), ProfilesState, 'Every profile (no tokens) and the active one.'),
@@ -320,12 +382,12 @@ export const methods = {
   ),
   'customers.get': method(EntityRef, CustomerRow, 'One customer.'),
   'customers.create': method(
-    z.object({ ...ProfileScoped, customer: CustomerInput }),
+    z.object({ ...ProfileScoped, customer: bounded(CustomerInput) }),
     CustomerRow,
     'Create a customer (queued when offline).',
   ),
   'customers.update': method(
-    z.object({ ...ProfileScoped, id: LocalId, customer: CustomerInput }),
+    z.object({ ...ProfileScoped, id: LocalId, customer: bounded(CustomerInput) }),
     CustomerRow,
     'Update a customer; the addresses sent replace the stored ones.',
   ),
@@ -334,11 +396,11 @@ export const methods = {
     z.object({
       ...ProfileScoped,
       ...Paging,
-      status: z.array(OrderStatus).optional(),
+      status: z.array(OrderStatus).max(20).optional(),
       type: PurchaseType.optional(),
       customerId: LocalId.optional(),
-      createdFrom: z.string().optional(),
-      createdTo: z.string().optional(),
+      createdFrom: DateBound.optional(),
+      createdTo: DateBound.optional(),
       sort: z.object({ by: z.enum(['created_at', 'invoice_id', 'status', 'total', 'id']), dir: SortDirection }).optional(),
     }),
     page(OrderRow),
@@ -346,7 +408,7 @@ export const methods = {
   ),
   'orders.get': method(EntityRef, OrderRow, 'One order.'),
   'orders.create': method(
-    z.object({ ...ProfileScoped, purchaseType: PurchaseType, order: OrderInput.extend({ customer_id: LocalId }) }),
+    z.object({ ...ProfileScoped, purchaseType: PurchaseType, order: bounded(OrderInput.extend({ customer_id: LocalId })) }),
     OrderRow,
     'Create an order of one purchase type (queued when offline).',
   ),
@@ -402,17 +464,17 @@ export const methods = {
     'Remove the rows of a pending removal (confirm) or keep them (decline).',
   ),
   'outbox.list': method(
-    z.object({ ...ProfileScoped, states: z.array(z.enum(OUTBOX_STATES)).optional(), limit: z.number().int().positive().max(500).default(200) }),
+    z.object({ ...ProfileScoped, states: z.array(z.enum(OUTBOX_STATES)).max(OUTBOX_STATES.length).optional(), limit: z.number().int().positive().max(500).default(200) }),
     z.object({ entries: z.array(OutboxEntrySummary) }),
     'Changes made here and what became of them.',
   ),
   'outbox.retry': method(
-    z.object({ ...ProfileScoped, seq: z.number().int(), payload: z.unknown().optional() }),
+    z.object({ ...ProfileScoped, seq: OutboxSeq, payload: EditedPayload.optional() }),
     OutboxEntrySummary,
     'Send a failed change again, optionally edited.',
   ),
   'outbox.discard': method(
-    z.object({ ...ProfileScoped, seq: z.number().int() }),
+    z.object({ ...ProfileScoped, seq: OutboxSeq }),
     OutboxEntrySummary,
     "Give up on a change; BillPro's version of the row comes back on the next sync.",
   ),
@@ -453,6 +515,12 @@ export const events = {
   }),
   /** `pending`: changes that will go out by themselves; `needsAttention`: failed or conflicting ones. */
   outboxChanged: z.object({ profileId: ProfileId, pending: z.number().int(), needsAttention: z.number().int() }),
+  /** The desktop app's update state changed (checking, progress, ready to restart …). */
+  updateState: UpdateState,
+  /** Something needs the operator (a refused change, a profile long unsynced); browser mode shows it. */
+  notify: DeskNotification,
+  /** Open a record: a billpro-desk:// link or a clicked notification, already checked by the Desk. */
+  openLink: OpenLink,
 } as const;
 
 export type Events = typeof events;
@@ -460,13 +528,7 @@ export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
 // ---------------------------------------------------------------- transport
 
-export const SerializedError = z.object({
-  code: z.enum(ERROR_CODES),
-  message: z.string(),
-  fields: z.record(z.string(), z.array(z.string())).optional(),
-  status: z.number().int().optional(),
-});
-export type SerializedError = z.infer<typeof SerializedError>;
+export { SerializedError } from './errors.ts';
 
 /** Every call answers with a Result, so error codes and field messages survive IPC intact. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: SerializedError };

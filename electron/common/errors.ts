@@ -3,6 +3,8 @@
  * the renderer is a DeskError with one of these codes and a message a person can act on.
  * Messages never carry a token or an Authorization header.
  */
+import { z } from 'zod';
+
 export const ERROR_CODES = [
   'AUTH_INVALID',
   'PROFILE_REQUIRED',
@@ -54,7 +56,7 @@ export class DeskError extends Error {
   }
 
   /** The plain, serialisable shape that crosses IPC and the web host. */
-  toJSON(): SerializedDeskError {
+  toJSON(): SerializedError {
     return {
       code: this.code,
       message: this.message,
@@ -64,11 +66,25 @@ export class DeskError extends Error {
   }
 }
 
-export interface SerializedDeskError {
-  code: ErrorCode;
-  message: string;
-  fields?: FieldErrors;
-  status?: number;
+/**
+ * The one serialized error: what crosses IPC and the web host, what the outbox and the sync
+ * history store. A code, a message for a person, BillPro's field messages, the HTTP status.
+ * Never a stack, a file path, a library's words or a token: those go to the local log.
+ */
+export const SerializedError = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  fields: z.record(z.string(), z.array(z.string())).optional(),
+  status: z.number().int().optional(),
+});
+export type SerializedError = z.infer<typeof SerializedError>;
+
+export const UNEXPECTED_MESSAGE = 'Something went wrong inside Desk. Try again; if it keeps happening, restart the app.';
+
+/** The one way any error becomes a SerializedError: a DeskError says itself, anything else is a generic SERVER. */
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof DeskError) return error.toJSON();
+  return { code: 'SERVER', message: UNEXPECTED_MESSAGE };
 }
 
 export function isDeskError(value: unknown): value is DeskError {

@@ -207,7 +207,7 @@ export function toCustomerInput(customer: Customer): CustomerInput {
 
 export const OrderProductInput = z.object({
   product_id: Id,
-  qty: IntLike.optional(),
+  qty: IntLike.pipe(z.number().int().min(1, 'must be at least 1').max(1_000_000)).optional(),
   amount: Money.optional(),
   discount_amount: Money.optional(),
   fee_amount: Money.optional(),
@@ -218,7 +218,7 @@ export type OrderProductInput = z.output<typeof OrderProductInput>;
 
 /** The body inside `{"order": …}` for the four create endpoints (billpro-api.md §2.3). */
 export const OrderInput = z.object({
-  currency: z.string(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code, like EUR'),
   customer_id: Id,
   invoice_id: z.string().optional(),
   order_products: z.array(OrderProductInput).min(1),

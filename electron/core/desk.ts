@@ -23,11 +23,18 @@ import {
   type Result,
 } from '../common/contract.ts';
 import { BillProClient, type BillProConnection } from './billpro/index.ts';
-import { DeskError, isDeskError } from '../common/errors.ts';
+import { DeskError, isDeskError, serializeError } from '../common/errors.ts';
 import { fieldErrorsOf } from '../common/issues.ts';
+import { describeError, openLog, type DeskLog } from './log.ts';
 import { ProfileRegistry, type StoredProfile } from './profiles.ts';
 import { cacheKeyAccount, tokenAccount, type SecretStore } from './secrets.ts';
 import { ProfileSession, type SessionTuning } from './session.ts';
+import type { DeskNotification, DesktopPreferences, UpdateState } from '../common/desktop.ts';
+import { parseDeepLink, type LinkParse } from '../common/deep-link.ts';
+import { Preferences } from './preferences.ts';
+import { NotificationPlanner, STALE_AFTER_MS } from './notifications.ts';
+import type { UpdateController } from './update/controller.ts';
+import { buildDiagnostics, describeBaseUrl } from './diagnostics/diagnostics.ts';
 
 export interface DeskOptions {
   dataDir: string;
@@ -36,7 +43,7 @@ export interface DeskOptions {
   version: string;
   platform: string;
   /** Tunables for tests and benchmarks; the app uses the defaults. */
-  tuning?: SessionTuning;
+  tuning?: SessionTuning & DesktopTuning;
   /**
    * BillPros the app starts itself, by environment: the entry points hand in the built-in
    * sandbox as `sandbox`. A profile of such an environment gets its address and token from the
@@ -52,23 +59,45 @@ export interface BillProLauncher {
   stop(): Promise<void>;
 }
 
+/** Timings of the Desk's own desktop duties (tests shorten them). */
+export interface DesktopTuning {
+  /** How often open profiles are checked for a long time without sync (notifications). */
+  staleCheckMs?: number;
+  staleAfterMs?: number;
+  /** Wait before looking at refused changes, so one refused while its form waits is not notified. */
+  notifyDelayMs?: number;
+}
+
 type Input<M extends MethodName> = z.output<Methods[M]['input']>;
 type Handlers = { [M in MethodName]: (input: Input<M>) => Promise<MethodOutput<M>> };
 
 export class Desk {
   private readonly listeners = new Set<(envelope: EventEnvelope) => void>();
   private readonly sessions = new Map<string, Promise<ProfileSession>>();
+  /** `<dataDir>/logs/desk.log`: the details an error to the renderer leaves out. */
+  readonly log: DeskLog;
   private closed = false;
+  private updater: UpdateController | null = null;
+  private readonly planner: NotificationPlanner;
+  private readonly staleTimer: NodeJS.Timeout;
+  private readonly refusedChecks = new Map<string, NodeJS.Timeout>();
 
   private constructor(
     private readonly options: DeskOptions,
     private readonly registry: ProfileRegistry,
+    private readonly preferences: Preferences,
     readonly startupProblem: string | null,
-  ) {}
+  ) {
+    this.log = openLog(options.dataDir);
+    this.planner = new NotificationPlanner(options.tuning?.staleAfterMs ?? STALE_AFTER_MS);
+    this.staleTimer = setInterval(() => void this.checkStale(), options.tuning?.staleCheckMs ?? 10 * 60_000);
+    this.staleTimer.unref();
+  }
 
   static async create(options: DeskOptions): Promise<Desk> {
     const { registry, problem } = await ProfileRegistry.open(options.dataDir);
-    const desk = new Desk(options, registry, problem);
+    const preferences = await Preferences.open(options.dataDir);
+    const desk = new Desk(options, registry, preferences, problem);
     // Stays logged in: reopen the last profile with its cache, asking for nothing.
     const activeId = registry.activeId;
     if (activeId) void desk.session(activeId).catch(() => undefined);
@@ -89,7 +118,10 @@ export class Desk {
       const handler = this.handlers[name] as (value: unknown) => Promise<unknown>;
       return { ok: true, value: await handler(parsed.data) };
     } catch (error) {
-      return failure(error);
+      // The person gets a code and a sentence; the log gets the cause chain (paths, library text).
+      const serialized = serializeError(error);
+      this.log.error('call.failed', { method: name, code: serialized.code, status: serialized.status, detail: describeError(error) });
+      return { ok: false, error: serialized };
     }
   }
 
@@ -101,10 +133,162 @@ export class Desk {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.staleTimer);
+    for (const timer of this.refusedChecks.values()) clearTimeout(timer);
+    this.updater?.stop();
     const sessions = await Promise.allSettled(this.sessions.values());
     for (const s of sessions) if (s.status === 'fulfilled') await s.value.close();
     this.sessions.clear();
     await Promise.allSettled(Object.values(this.options.launchers ?? {}).map((launcher) => launcher.stop()));
+  }
+
+  // ---------------------------------------------------------------- desktop (shell-facing)
+
+  get desktopPreferences(): DesktopPreferences {
+    return this.preferences.value;
+  }
+
+  /** The desktop shell hands over its update loop; browser mode never does. */
+  attachUpdater(updater: UpdateController): void {
+    this.updater = updater;
+    updater.setMode(this.preferences.value.updates);
+  }
+
+  /** Notifications only (the desktop shell shows them as system notifications). */
+  onNotification(listener: (note: DeskNotification) => void): () => void {
+    return this.onEvent((envelope) => {
+      if (envelope.event === 'notify') listener(envelope.payload as EventPayload<'notify'>);
+    });
+  }
+
+  /** The update loop's state changes reach the page as `updateState` events. */
+  publishUpdateState(state: UpdateState): void {
+    this.emit('updateState', state);
+  }
+
+  /** Changes in the open profiles' outboxes that have not reached BillPro (queued or refused). */
+  async unsentChanges(): Promise<number> {
+    let total = 0;
+    for (const pending of this.sessions.values()) {
+      const session = await pending.catch(() => null);
+      if (!session) continue;
+      const status = session.sync.status();
+      total += status.pending + status.needsAttention;
+    }
+    return total;
+  }
+
+  /**
+   * A billpro-desk:// link (a second launch, the OS, a clicked notification): checked against
+   * the profiles on this device, then the page is told to open it. Answers why when it cannot.
+   */
+  openLink(url: string): LinkParse {
+    const parsed = parseDeepLink(url);
+    if (!parsed.ok) return parsed;
+    const profile = this.registry.list().find((p) => p.id === parsed.route.profileId);
+    if (!profile) {
+      return {
+        ok: false,
+        message: `This link is for a profile that is not on this device (${parsed.route.profileId}). Add that merchant profile first.`,
+      };
+    }
+    this.emit('openLink', parsed.route);
+    return parsed;
+  }
+
+  /** Help → Export diagnostics: the zip's bytes (see diagnostics/diagnostics.ts for what is in it). */
+  async exportDiagnostics(versions: Record<string, string>): Promise<Buffer> {
+    const profiles = this.registry.list();
+    const secrets: string[] = [];
+    for (const p of profiles) {
+      for (const account of [tokenAccount(p.id), cacheKeyAccount(p.id)]) {
+        const value = await this.options.secrets.get(account).catch(() => null);
+        if (value) secrets.push(value);
+      }
+    }
+    const sync: Record<string, unknown> = {};
+    for (const p of profiles) {
+      const pending = this.sessions.get(p.id);
+      const session = pending ? await pending.catch(() => null) : null;
+      sync[p.id] = session ? session.sync.status() : { open: false };
+    }
+    return buildDiagnostics({
+      dataDir: this.options.dataDir,
+      versions: { ...versions, app: this.options.version, mode: this.options.mode, platform: this.options.platform },
+      settings: {
+        preferences: this.preferences.value,
+        activeProfile: this.registry.activeId,
+        profiles: profiles.map((p) => ({
+          id: p.id,
+          environment: p.environment,
+          baseUrl: describeBaseUrl(p.baseUrl),
+          billproProfileId: p.billproProfileId,
+          createdAt: p.createdAt,
+          lastUsedAt: p.lastUsedAt,
+        })),
+        update: this.updateState(),
+      },
+      sync,
+      compatibility: null,
+      secrets,
+    });
+  }
+
+  private updateState(): UpdateState {
+    return (
+      this.updater?.current ?? {
+        supported: false,
+        mode: this.preferences.value.updates,
+        phase: 'unsupported',
+        currentVersion: this.options.version,
+        availableVersion: null,
+        percent: null,
+        lastCheckedAt: null,
+        message:
+          this.options.mode === 'web'
+            ? 'Browser mode runs from this folder: update it with git and npm, not here.'
+            : 'This copy was not installed from a release (a development build), so it does not update itself.',
+      }
+    );
+  }
+
+  // ---------------------------------------------------------------- notifications
+
+  private scheduleRefusedCheck(profileId: string): void {
+    if (this.refusedChecks.has(profileId) || this.closed) return;
+    const timer = setTimeout(() => {
+      this.refusedChecks.delete(profileId);
+      void this.checkRefused(profileId);
+    }, this.options.tuning?.notifyDelayMs ?? 1_500);
+    timer.unref();
+    this.refusedChecks.set(profileId, timer);
+  }
+
+  private async checkRefused(profileId: string): Promise<void> {
+    if (!this.preferences.value.notifications || this.closed) return;
+    const pending = this.sessions.get(profileId);
+    const session = pending ? await pending.catch(() => null) : null;
+    const profile = this.registry.list().find((p) => p.id === profileId);
+    if (!session || !profile) return;
+    const { entries } = session.outbox.list({ profileId, states: ['failed', 'conflict'], limit: 100 });
+    const changes = entries.map((e) => ({
+      seq: e.seq,
+      state: e.state as 'failed' | 'conflict',
+      summary: e.summary,
+      reason: e.lastError?.message ?? null,
+    }));
+    for (const note of this.planner.refused({ id: profile.id, name: profile.name }, changes)) this.emit('notify', note);
+  }
+
+  private async checkStale(): Promise<void> {
+    if (!this.preferences.value.notifications || this.closed) return;
+    const facts = [];
+    for (const p of this.registry.list()) {
+      const pending = this.sessions.get(p.id);
+      const session = pending ? await pending.catch(() => null) : null;
+      if (session) facts.push({ profileId: p.id, profileName: p.name, lastSyncedAt: session.sync.status().lastSyncedAt });
+    }
+    for (const note of this.planner.stale(facts, Date.now())) this.emit('notify', note);
   }
 
   // ---------------------------------------------------------------- methods
@@ -116,6 +300,29 @@ export class Desk {
       mode: this.options.mode,
       platform: this.options.platform,
     }),
+
+    'app.preferences': async () => this.preferences.value,
+    'app.setPreferences': async (changes) => {
+      const next = await this.preferences.update(changes);
+      if (changes.updates && this.updater) this.updater.setMode(next.updates);
+      if (changes.notifications === true) void this.checkStale();
+      return next;
+    },
+    'updates.status': async () => this.updateState(),
+    'updates.check': async () => {
+      if (!this.updater) throw new DeskError('BAD_INPUT', this.updateState().message ?? 'Updates are not available here.');
+      await this.updater.check(true);
+      return this.updater.current;
+    },
+    'updates.download': async () => {
+      if (!this.updater) throw new DeskError('BAD_INPUT', this.updateState().message ?? 'Updates are not available here.');
+      void this.updater.download();
+      return this.updater.current;
+    },
+    'updates.restart': async ({ confirmUnsent }) => {
+      if (!this.updater) throw new DeskError('BAD_INPUT', this.updateState().message ?? 'Updates are not available here.');
+      return this.updater.restart(confirmUnsent);
+    },
 
     'profiles.list': async () => this.profilesState(),
 
@@ -150,6 +357,12 @@ export class Desk {
             connection.billproProfileId === undefined ? current.billproProfileId : connection.billproProfileId,
           token,
         });
+        // A saved token goes only to the BillPro it was saved for: a new origin needs the token again.
+        if (!connection.token && new URL(target.baseUrl).origin !== new URL(current.baseUrl).origin) {
+          throw new DeskError('BAD_INPUT', 'Enter the API token again to connect this profile to a new address.', {
+            fields: { token: ['A saved token is only sent to the address it was saved for: paste it again for this one.'] },
+          });
+        }
         await testConnection(target, this.options.tuning);
         if (connection.token) await this.options.secrets.set(tokenAccount(id), target.token);
         changes = { ...changes, baseUrl: target.baseUrl, billproProfileId: target.profileId ?? null };
@@ -365,6 +578,10 @@ export class Desk {
   }
 
   private trackStatus<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    if (event === 'outboxChanged') {
+      const p = payload as EventPayload<'outboxChanged'>;
+      if (p.needsAttention > 0) this.scheduleRefusedCheck(p.profileId);
+    }
     if (event === 'connectivity') {
       const p = payload as EventPayload<'connectivity'>;
       const prev = this.sessionStatus.get(p.profileId);
@@ -425,9 +642,5 @@ function explainConnectionFailure(error: unknown): unknown {
 }
 
 function failure(error: unknown): Result<never> {
-  if (isDeskError(error)) return { ok: false, error: error.toJSON() };
-  return {
-    ok: false,
-    error: { code: 'SERVER', message: 'Something went wrong inside Desk. Try again; if it keeps happening, restart the app.' },
-  };
+  return { ok: false, error: serializeError(error) };
 }

@@ -7,11 +7,12 @@
  * reported rather than crashing the app or being silently overwritten.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { Environment } from '../common/contract.ts';
 import { DeskError } from '../common/errors.ts';
+import { ensurePrivateDir, tightenIfExists } from './data-dir.ts';
 
 export const StoredProfile = z.object({
   id: z.string().min(1),
@@ -41,8 +42,9 @@ export class ProfileRegistry {
   private constructor(private readonly file: string) {}
 
   static async open(dataDir: string): Promise<{ registry: ProfileRegistry; problem: string | null }> {
-    await mkdir(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     const registry = new ProfileRegistry(path.join(dataDir, 'profiles.json'));
+    tightenIfExists(registry.file);
     const problem = await registry.load();
     return { registry, problem };
   }

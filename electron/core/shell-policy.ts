@@ -56,9 +56,63 @@ export function isSafeExternalUrl(url: string): boolean {
 
 export type WindowOpenDecision = { action: 'deny'; openExternally: string | null };
 
-/** `window.open` / `target=_blank`: never a new Electron window; safe links go to the browser. */
+/** `window.open` / `target=_blank`: never a new Electron window; only safe links may go to the browser. */
 export function decideWindowOpen(url: string): WindowOpenDecision {
   return { action: 'deny', openExternally: isSafeExternalUrl(url) ? url : null };
+}
+
+/** BillPro's own sites (and their subdomains): links there open without asking. */
+export const TRUSTED_LINK_DOMAINS: readonly string[] = ['bill.pro'];
+
+export type ExternalLinkStep =
+  | { kind: 'open'; url: string }
+  | { kind: 'ask'; url: string; host: string }
+  | { kind: 'refuse' };
+
+/**
+ * Which external links reach the person's browser (issue 12 finding 9). A link's URL may come
+ * from BillPro data (an order's `payment_link`) or anything else the page shows, so the page
+ * alone never decides: https links to BillPro's own domains open; a link to any other host is
+ * shown to the person, host first, in a dialog of the main process, once per host per run;
+ * anything that is not a plain https URL is refused.
+ */
+export class ExternalLinkGate {
+  readonly #approved = new Set<string>();
+
+  decide(url: string): ExternalLinkStep {
+    if (!isSafeExternalUrl(url)) return { kind: 'refuse' };
+    const parsed = new URL(url);
+    const host = parsed.hostname.toLowerCase();
+    const trusted = TRUSTED_LINK_DOMAINS.some((domain) => host === domain || host.endsWith(`.${domain}`));
+    if (trusted || this.#approved.has(parsed.host.toLowerCase())) return { kind: 'open', url: parsed.href };
+    return { kind: 'ask', url: parsed.href, host: parsed.host.toLowerCase() };
+  }
+
+  /** Called only after the person said yes in the main process's dialog. */
+  approve(host: string): void {
+    this.#approved.add(host.toLowerCase());
+  }
+}
+
+/**
+ * What the window's open handler does with a link: refuse it, ask the person (through `confirm`,
+ * the main process's dialog) or open it (through `open`, the OS browser). A declined host is
+ * asked again next time; an approved one is not.
+ */
+export async function openExternalLink(
+  url: string,
+  gate: ExternalLinkGate,
+  confirm: (host: string, url: string) => Promise<boolean>,
+  open: (url: string) => Promise<void>,
+): Promise<'opened' | 'declined' | 'refused'> {
+  const step = gate.decide(url);
+  if (step.kind === 'refuse') return 'refused';
+  if (step.kind === 'ask') {
+    if (!(await confirm(step.host, step.url))) return 'declined';
+    gate.approve(step.host);
+  }
+  await open(step.url);
+  return 'opened';
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { expect, test, type Locator, type Page, type Route } from '@playwright/test';
 import { connectSandbox, useDesk } from './support/desk.ts';
+import { fetchFromWebHost } from './support/processes.ts';
 import { sandboxCall } from './support/sandbox-api.ts';
 
 const desk = useDesk();
@@ -31,7 +32,7 @@ async function holdNext(page: Page, method: string): Promise<Held> {
   const handler = async (route: Route) => {
     if (held) return route.continue();
     held = true;
-    const response = await route.fetch();
+    const response = await fetchFromWebHost(route);
     markFetched();
     await released;
     await route.fulfill({ response });

@@ -55,12 +55,19 @@ interface Allowed {
 
 const ALLOWED: Allowed[] = [
   {
+    id: 'PROTOCOL_HANDLER_JS_CHECK',
+    file: 'main.ts',
+    severity: 'MEDIUM',
+    source: /^\s*if \(app\.isPackaged\) app\.setAsDefaultProtocolClient\(DEEP_LINK_SCHEME\);$/,
+    why: 'billpro-desk:// links (issue 15). A link is never loaded or executed: parseDeepLink (common/deep-link.ts, deep-link.test.ts) accepts only <profile>/<known view>/<integer id> with no query, fragment or escapes, Desk.openLink checks the profile exists here, and the page only receives a typed route; anything else is refused in a dialog.',
+  },
+  {
     id: 'OPEN_EXTERNAL_JS_CHECK',
     file: 'window.ts',
     severity: 'MEDIUM',
     source:
-      /^\s*if \(decision\.openExternally !== null\) void shell\.openExternal\(decision\.openExternally\);$/,
-    why: 'A manual-review prompt for any non-constant URL. The URL comes from decideWindowOpen, which passes https: URLs without credentials only (shell-policy.test.ts covers javascript:, file:, http:, smb:, ms-msdt: and user@host).',
+      /^\s*void openExternalLink\(url, links, ask, \(safeUrl\) => shell\.openExternal\(safeUrl\)\)\.catch\(\(\) => undefined\);$/,
+    why: 'A manual-review prompt for any non-constant URL. The URL comes from ExternalLinkGate: https: URLs without credentials only (shell-policy.test.ts covers javascript:, file:, http:, smb:, ms-msdt: and user@host), and a host other than BillPro\'s only after the person said yes in a main-process dialog (test/security/external-links.test.ts).',
   },
   {
     id: 'CSP_GLOBAL_CHECK',

@@ -46,7 +46,7 @@ function request(
   });
 }
 
-const own = () => ({ Host: `127.0.0.1:${host.port}` });
+const own = () => ({ Host: `${host.hostName}:${host.port}` });
 
 beforeAll(async () => {
   staticDir = mkdtempSync(path.join(os.tmpdir(), 'desk-static-'));
@@ -69,13 +69,18 @@ afterAll(async () => {
 });
 
 describe('web host', () => {
-  it('prints an open URL on 127.0.0.1 that carries the secret', () => {
-    expect(host.openUrl).toBe(`http://127.0.0.1:${host.port}/open?key=test-secret-value`);
+  it('prints an open URL on its own random .localhost name that carries the key', () => {
+    expect(host.hostName).toMatch(/^[a-z2-7]{26}\.localhost$/);
+    expect(host.openUrl).toBe(`http://${host.hostName}:${host.port}/open?key=test-secret-value`);
   });
 
   it('refuses a wrong key on /open', async () => {
     const res = await request({ path: '/open?key=guess', headers: own() });
     expect(res.status).toBe(403);
+    expect(res.headers['set-cookie']).toBeUndefined();
+    // Nor does the right key work a second time: it is single-use.
+    const again = await request({ path: '/open?key=test-secret-value', headers: own() });
+    expect(again.status).toBe(403);
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 
@@ -88,7 +93,7 @@ describe('web host', () => {
     ]) {
       const res = await request({
         ...probe,
-        headers: { ...own(), Origin: `http://127.0.0.1:${host.port}`, 'Content-Type': 'application/json' },
+        headers: { ...own(), Origin: host.origin, 'Content-Type': 'application/json' },
       });
       expect(res.status, probe.path).toBe(401);
     }
@@ -102,7 +107,7 @@ describe('web host', () => {
     const res = await request({
       method: 'POST',
       path: '/rpc/profiles.list',
-      headers: { ...own(), Cookie: cookie, Origin: `http://127.0.0.1:${host.port}`, 'Content-Type': 'application/json' },
+      headers: { ...own(), Cookie: cookie, Origin: host.origin, 'Content-Type': 'application/json' },
       body: '{"x":1}',
     });
     expect(res.status).toBe(200);
@@ -147,7 +152,7 @@ describe('web host', () => {
   });
 
   it('rejects unknown methods and bad JSON with clear answers', async () => {
-    const headers = { ...own(), Cookie: cookie, Origin: `http://127.0.0.1:${host.port}`, 'Content-Type': 'application/json' };
+    const headers = { ...own(), Cookie: cookie, Origin: host.origin, 'Content-Type': 'application/json' };
     expect((await request({ method: 'POST', path: '/rpc/nope.nothing', headers, body: '{}' })).status).toBe(404);
     const bad = await request({ method: 'POST', path: '/rpc/profiles.list', headers, body: '{not json' });
     expect(bad.status).toBe(400);

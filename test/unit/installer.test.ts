@@ -156,6 +156,47 @@ describe('electron-builder configuration', () => {
   });
 });
 
+describe('links, updates and signing in the installers', () => {
+  it('registers billpro-desk:// — the Linux .desktop entry electron-builder writes hands the link to the app', async () => {
+    const { DEEP_LINK_SCHEME } = await import('../../electron/common/deep-link.ts');
+    expect(config.protocols).toEqual([{ name: 'BillPro Desk link', schemes: [DEEP_LINK_SCHEME] }]);
+    // electron-builder's own .desktop writer, on our configuration (a stand-in for the rest of
+    // its packager: the entry needs only the config, names and file associations).
+    const { LinuxTargetHelper } = builderRequire('./out/targets/LinuxTargetHelper.js') as {
+      LinuxTargetHelper: new (packager: unknown) => { computeDesktopEntry(options: unknown): Promise<string> };
+    };
+    const helper = new LinuxTargetHelper({
+      config,
+      platformSpecificBuildOptions: config.linux,
+      info: { metadata: { desktopName: 'billpro-desk.desktop' } },
+      appInfo: { productName: 'BillPro Desk', sanitizedProductName: 'BillPro Desk' },
+      executableName: config.linux?.executableName,
+      fileAssociations: [],
+    });
+    const entry = await helper.computeDesktopEntry(config.linux);
+    expect(entry).toMatch(/^MimeType=x-scheme-handler\/billpro-desk;$/m);
+    expect(entry).toMatch(/^Exec="\/opt\/BillPro Desk\/billpro-desk" %U$/m);
+  });
+
+  it('publishes installers and update feeds to a draft GitHub release, and notarizes only with credentials in the environment', () => {
+    expect(config.publish).toEqual([expect.objectContaining({ provider: 'github', releaseType: 'draft' })]);
+    const saved = { ...process.env };
+    try {
+      for (const key of ['APPLE_ID', 'APPLE_APP_SPECIFIC_PASSWORD', 'APPLE_TEAM_ID']) delete process.env[key];
+      const path_ = require.resolve('../../build/electron-builder.config.cjs');
+      delete require.cache[path_];
+      expect((require(path_) as Configuration).mac?.notarize).toBe(false);
+      Object.assign(process.env, { APPLE_ID: 'a', APPLE_APP_SPECIFIC_PASSWORD: 'b', APPLE_TEAM_ID: 'c' });
+      delete require.cache[path_];
+      expect((require(path_) as Configuration).mac?.notarize).toBe(true);
+    } finally {
+      process.env = saved;
+      delete require.cache[require.resolve('../../build/electron-builder.config.cjs')];
+    }
+    expect(pkg.dependencies['electron-updater']).toBeDefined();
+  });
+});
+
 describe('the icon', () => {
   const iconPath = path.join(root, 'build', 'icon.png');
 

@@ -8,12 +8,12 @@
  * menu, the single-instance lock and closing the Desk on quit.
  */
 import { build } from 'esbuild';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES, channelOf, type Result } from '../../electron/common/contract.ts';
 import { cspHeader } from '../../electron/core/shell-policy.ts';
 import { mainOptions } from '../../scripts/build-electron.mjs';
@@ -76,6 +76,9 @@ interface Harness {
     }
   >;
   opened: string[];
+  /** The questions the main process asked with a message box, and the button each answer picks. */
+  asked: string[];
+  answers: number[];
   menu: {
     template: Array<{
       label?: string;
@@ -84,8 +87,52 @@ interface Harness {
     }>;
   } | null;
   errors: string[];
+  /** Message boxes shown (their detail). */
+  messages: string[];
+  protocolClients: string[];
+  notifications: Array<Emitter & { options: { title: string; body: string }; shown: boolean }>;
+  updater: FakeUpdater;
+  saveTo: string | null;
   ready: () => void;
   quitDone: Promise<void>;
+}
+
+/** electron-updater's autoUpdater as the port uses it: a feed with one newer release. */
+class FakeUpdater extends Emitter {
+  autoDownload = true;
+  autoInstallOnAppQuit = false;
+  checks = 0;
+  downloads = 0;
+  installs: unknown[][] = [];
+  constructor(readonly latest: string) {
+    super();
+  }
+  off(event: string, listener: Fn): this {
+    this.listeners.set(event, (this.listeners.get(event) ?? []).filter((l) => l !== listener));
+    return this;
+  }
+  async checkForUpdates() {
+    this.checks++;
+    return {
+      isUpdateAvailable: true,
+      updateInfo: {
+        version: this.latest,
+        files: [{ url: `BillPro-Desk-${this.latest}.AppImage`, sha512: `${'A'.repeat(86)}==`, size: 1000 }],
+        path: `BillPro-Desk-${this.latest}.AppImage`,
+        sha512: `${'A'.repeat(86)}==`,
+        releaseDate: '2026-11-30T10:00:00.000Z',
+        releaseName: 'x',
+      },
+    };
+  }
+  async downloadUpdate() {
+    this.downloads++;
+    for (const percent of [10, 55.5, 100]) this.emit('download-progress', { percent, transferred: 0, total: 1000 });
+    return ['/tmp/x'];
+  }
+  quitAndInstall(...args: unknown[]) {
+    this.installs.push(args);
+  }
 }
 
 function fakeElectron(options: {
@@ -101,13 +148,18 @@ function fakeElectron(options: {
   const permission: Harness['permission'] = {};
   const windows: Harness['windows'] = [];
   const opened: string[] = [];
+  const asked: string[] = [];
+  const answers: number[] = [];
   const errors: string[] = [];
+  const messages: string[] = [];
+  const protocolClients: string[] = [];
+  const notifications: Harness['notifications'] = [];
   let isReady = false;
   let resolveReady: () => void = () => {};
   const readyPromise = new Promise<void>((resolve) => (resolveReady = resolve));
   let finishQuit: () => void = () => {};
   const quitDone = new Promise<void>((resolve) => (finishQuit = resolve));
-  const harness = { menu: null } as Harness;
+  const harness = { menu: null, saveTo: null } as Harness;
 
   const app = Object.assign(new Emitter(), {
     isPackaged: options.packaged,
@@ -115,9 +167,11 @@ function fakeElectron(options: {
     isReady: () => isReady,
     getAppPath: () => options.appRoot,
     getPath: (name: string) => {
+      if (name === 'downloads') return path.dirname(options.userData);
       if (name !== 'userData') throw new Error(`unexpected getPath(${name})`);
       return options.userData;
     },
+    setAsDefaultProtocolClient: (scheme: string) => protocolClients.push(scheme),
     setPath: (name: string) => calls.push(`setPath:${name}`),
     getVersion: () => '9.9.9-test',
     enableSandbox: () => calls.push(isReady ? 'enableSandbox:after-ready' : 'enableSandbox'),
@@ -136,6 +190,7 @@ function fakeElectron(options: {
 
   class BrowserWindow extends Emitter {
     static getAllWindows = () => windows;
+    static fromWebContents = (contents: unknown) => windows.find((w) => w.webContents === contents) ?? null;
     readonly webContents = new FakeWebContents();
     loaded: string | null = null;
     shown = false;
@@ -196,13 +251,32 @@ function fakeElectron(options: {
     },
     dialog: {
       showErrorBox: (title: string, detail: string) => errors.push(`${title}: ${detail}`),
-      showMessageBox: () => Promise.resolve({ response: 0 }),
+      showMessageBox: (...args: unknown[]) => {
+        const box = args.at(-1) as { message: string; detail?: string };
+        asked.push(box.message);
+        if (box.detail !== undefined) messages.push(box.detail);
+        return Promise.resolve({ response: answers.shift() ?? 0 });
+      },
+      showSaveDialog: () =>
+        Promise.resolve({ canceled: harness.saveTo === null, filePath: harness.saveTo ?? undefined }),
+    },
+    Notification: class extends Emitter {
+      static isSupported = () => true;
+      shown = false;
+      constructor(readonly options: { title: string; body: string }) {
+        super();
+        notifications.push(this);
+      }
+      show() {
+        this.shown = true;
+      }
     },
     shell: {
       openExternal: (url: string) => {
         opened.push(url);
         return Promise.resolve();
       },
+      showItemInFolder: (file: string) => opened.push(`folder:${file}`),
     },
   };
 
@@ -216,7 +290,13 @@ function fakeElectron(options: {
     permission,
     windows,
     opened,
+    asked,
+    answers,
     errors,
+    messages,
+    protocolClients,
+    notifications,
+    updater: new FakeUpdater('10.0.0'),
     quitDone,
     ready: () => {
       isReady = true;
@@ -265,7 +345,8 @@ async function start(options: { packaged?: boolean; gotLock?: boolean } = {}) {
       filename: bundlePath,
     },
   ) as (...args: unknown[]) => void;
-  const requireWithFakeElectron = (id: string) => (id === 'electron' ? h.electron : realRequire(id));
+  const requireWithFakeElectron = (id: string) =>
+    id === 'electron' ? h.electron : id === 'electron-updater' ? { autoUpdater: h.updater } : realRequire(id);
   wrapper(module.exports, requireWithFakeElectron, module, bundlePath, path.dirname(bundlePath));
 
   cleanups.push(async () => {
@@ -401,6 +482,20 @@ describe('main process start-up', () => {
     expect(contents.windowOpenHandler?.({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
     expect(contents.windowOpenHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
     expect(h.opened).toEqual(['https://docs.bill.pro/orders']);
+    expect(h.asked).toEqual([]);
+
+    // A payment link on another host: the main process asks, host first; "Cancel" opens nothing.
+    h.answers.push(1);
+    expect(contents.windowOpenHandler?.({ url: 'https://pay.psp.example/c/123' })).toEqual({ action: 'deny' });
+    await vi.waitFor(() => expect(h.asked).toEqual(['Open a page on pay.psp.example in your browser?']));
+    expect(h.opened).toEqual(['https://docs.bill.pro/orders']);
+    // Asked again; "Open in browser" opens it, and that host is not asked about again this run.
+    h.answers.push(0);
+    contents.windowOpenHandler?.({ url: 'https://pay.psp.example/c/123' });
+    await vi.waitFor(() => expect(h.opened).toEqual(['https://docs.bill.pro/orders', 'https://pay.psp.example/c/123']));
+    contents.windowOpenHandler?.({ url: 'https://pay.psp.example/c/456' });
+    await vi.waitFor(() => expect(h.opened).toHaveLength(3));
+    expect(h.asked).toHaveLength(2);
 
     const answers: boolean[] = [];
     (h.permission.request as (...a: unknown[]) => void)(
@@ -444,7 +539,7 @@ describe('main process start-up', () => {
   it('focuses the existing window when a second copy starts, and a second copy only quits', async () => {
     const { h } = await start();
     const window = await readyWithWindow(h);
-    h.app.emit('second-instance');
+    h.app.emit('second-instance', {}, ['/opt/BillPro Desk/billpro-desk']);
     expect(window.focused).toBe(1);
     expect(h.windows).toHaveLength(1);
 
@@ -454,6 +549,97 @@ describe('main process start-up', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(second.h.windows).toHaveLength(0);
     expect(second.h.handlers.size).toBe(0);
+  });
+
+  it('registers billpro-desk:// and opens links a second launch or macOS hands over, refusing bad ones', async () => {
+    const { h } = await start();
+    const window = await readyWithWindow(h);
+    expect(h.protocolClients).toEqual(['billpro-desk']);
+    const fromApp = { sender: window.webContents, senderFrame: { ...window.webContents.mainFrame } };
+    const tried = await h.handlers.get(channelOf('profiles.trySandbox'))?.(fromApp, {});
+    if (!tried?.ok) throw new Error('sandbox did not start');
+    const profileId = (tried.value as { activeId: string }).activeId;
+    const linkEvents = () => window.webContents.sent.filter((m) => (m[1] as { event: string }).event === 'openLink');
+
+    h.app.emit('second-instance', {}, ['/opt/BillPro Desk/billpro-desk', `billpro-desk://${profileId}/orders/1042`]);
+    expect(linkEvents().map((m) => m[1])).toEqual([
+      { event: 'openLink', payload: { profileId, view: 'orders', id: 1042 } },
+    ]);
+    expect(window.focused).toBe(1);
+
+    const openUrl = new Cancellable();
+    h.app.emit('open-url', openUrl, `billpro-desk://${profileId}/customers/7`);
+    expect(openUrl.prevented).toBe(true);
+    expect(linkEvents()).toHaveLength(2);
+
+    h.app.emit('second-instance', {}, ['x', 'billpro-desk://someone-else/orders/1']);
+    h.app.emit('second-instance', {}, ['x', `billpro-desk://${profileId}/invoices/1`]);
+    h.app.emit('second-instance', {}, ['x', `billpro-desk://${profileId}/orders/12abc`]);
+    expect(linkEvents()).toHaveLength(2);
+    expect(h.messages).toEqual([
+      expect.stringMatching(/profile that is not on this device/),
+      expect.stringMatching(/“invoices”, which Desk cannot open/),
+      expect.stringMatching(/“12abc” is not a record number/),
+    ]);
+  }, 30_000);
+
+  it('opens the link a first launch was started with once the page has loaded, or says why not', async () => {
+    process.argv.push('billpro-desk://a-profile-elsewhere/orders/5');
+    let h: Harness;
+    try {
+      ({ h } = await start());
+    } finally {
+      process.argv.pop();
+    }
+    const window = await readyWithWindow(h);
+    expect(h.messages).toEqual([]);
+    window.webContents.emit('did-finish-load');
+    expect(h.messages).toEqual([expect.stringMatching(/not on this device \(a-profile-elsewhere\)/)]);
+  });
+
+  it('checks for updates on start with electron-updater, downloads with progress, and restarts only when told about unsent changes', async () => {
+    const { h } = await start({ packaged: true });
+    const window = await readyWithWindow(h);
+    await expect.poll(() => h.updater.installs.length + h.updater.downloads, { timeout: 10_000 }).toBe(1);
+    expect(h.updater.autoDownload).toBe(false);
+    const states = () =>
+      window.webContents.sent
+        .map((m) => m[1] as { event: string; payload: { phase: string; percent: number | null } })
+        .filter((e) => e.event === 'updateState')
+        .map((e) => `${e.payload.phase}:${e.payload.percent ?? '-'}`);
+    await expect.poll(states).toContain('ready:100');
+    expect(states()).toEqual(['checking:-', 'available:-', 'downloading:0', 'downloading:10', 'downloading:55', 'downloading:100', 'ready:100']);
+    const fromApp = { sender: window.webContents, senderFrame: { ...window.webContents.mainFrame } };
+    const restart = await h.handlers.get(channelOf('updates.restart'))?.(fromApp, {});
+    expect(restart).toEqual({ ok: true, value: { restarting: true } });
+    expect(h.updater.installs).toEqual([[false, true]]);
+  }, 30_000);
+
+  it('does not run the updater or register the link scheme in a development build', async () => {
+    const { h } = await start({ packaged: false });
+    const window = await readyWithWindow(h);
+    const fromApp = { sender: window.webContents, senderFrame: { ...window.webContents.mainFrame } };
+    const status = await h.handlers.get(channelOf('updates.status'))?.(fromApp, {});
+    expect(status?.ok && (status.value as { supported: boolean; phase: string })).toMatchObject({
+      supported: false,
+      phase: 'unsupported',
+    });
+    expect(h.updater.checks).toBe(0);
+    // Nor does it claim billpro-desk:// from the OS.
+    expect(h.protocolClients).toEqual([]);
+  });
+
+  it('Help → Export diagnostics writes the zip where the person chose', async () => {
+    const { h, userData } = await start();
+    await readyWithWindow(h);
+    const target = path.join(path.dirname(userData), 'diag.zip');
+    h.saveTo = target;
+    const item = h.menu?.template.find((m) => m.role === 'help')?.submenu?.find((s) => s.label === 'Export diagnostics…');
+    item?.click?.();
+    await expect.poll(() => h.opened, { timeout: 10_000 }).toContain(`folder:${target}`);
+    const zip = await readFile(target);
+    expect(zip.readUInt32LE(0)).toBe(0x04034b50);
+    expect(zip.toString('latin1')).toContain('versions.json');
   });
 
   it('closes the Desk and removes the IPC handlers before quitting', async () => {

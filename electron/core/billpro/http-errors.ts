@@ -10,7 +10,7 @@
 import { DeskError } from '../../common/errors.ts';
 import type { FieldErrors } from '../../common/errors.ts';
 import type { EndpointName, HttpMethod } from '../../common/endpoints.ts';
-import { ErrorBody, ValidationErrorBody } from '../../common/wire.ts';
+import { CustomerInput, ErrorBody, OrderInput, ScheduledPaymentUpdate, ValidationErrorBody } from '../../common/wire.ts';
 
 /** What the error messages may say about the request. Never holds the token. */
 export interface RequestContext {
@@ -256,7 +256,11 @@ function fieldErrors(body: unknown, redact: (text: string) => string): FieldErro
     const keys = Object.keys(parsed.data);
     if (!keys.some((key) => !NON_FIELD_KEYS.has(key))) continue;
     const fields: FieldErrors = {};
-    for (const key of keys) fields[key] = (parsed.data[key] ?? []).map(redact);
+    for (const key of keys) {
+      // A field name Desk does not know is not repeated: it could be anything the server echoed.
+      const name = isKnownFieldName(key) ? key : UNKNOWN_FIELD;
+      (fields[name] ??= []).push(...(parsed.data[key] ?? []).map(redact));
+    }
     return fields;
   }
   return undefined;
@@ -284,8 +288,44 @@ function tidy(text: string, redact: (text: string) => string): string | undefine
 
 function describeFields(fields: FieldErrors): string {
   return Object.entries(fields)
-    .map(([field, messages]) => `${field.replace(/_/g, ' ')} ${messages.join(', ')}`)
+    .map(([field, messages]) =>
+      field === UNKNOWN_FIELD ? `another field: ${messages.join(', ')}` : `${field.replace(/_/g, ' ')} ${messages.join(', ')}`,
+    )
     .join('; ');
+}
+
+/** Where the messages of field names Desk does not know go (never the name itself). */
+export const UNKNOWN_FIELD = '_';
+
+/** Every field name Desk sends in a request body, at any depth. */
+const KNOWN_FIELD_NAMES: ReadonlySet<string> = new Set([
+  ...NON_FIELD_KEYS,
+  ...fieldNamesOf(CustomerInput),
+  ...fieldNamesOf(OrderInput),
+  ...fieldNamesOf(ScheduledPaymentUpdate),
+  'customer',
+  'order',
+  'scheduled_payment',
+]);
+
+function fieldNamesOf(schema: unknown, into: Set<string> = new Set()): Set<string> {
+  // zod 4: objects expose `shape`; optional, nullable, array and pipe wrappers hold the inner type.
+  const node = schema as { shape?: Record<string, unknown>; def?: { innerType?: unknown; element?: unknown; in?: unknown } };
+  if (node.shape) {
+    for (const [name, inner] of Object.entries(node.shape)) {
+      into.add(name);
+      fieldNamesOf(inner, into);
+    }
+  }
+  for (const inner of [node.def?.innerType, node.def?.element, node.def?.in]) if (inner) fieldNamesOf(inner, into);
+  return into;
+}
+
+/** `phone`, `addresses.billing_address.city`, `order_products[0].qty`: each part a known name or an index. */
+function isKnownFieldName(key: string): boolean {
+  if (key.length > 120) return false;
+  const parts = key.split(/[.[\]]+/).filter((p) => p !== '');
+  return parts.length > 0 && parts.every((p) => KNOWN_FIELD_NAMES.has(p) || /^\d{1,4}$/.test(p));
 }
 
 /** The network error code somewhere in undici's `TypeError: fetch failed` cause chain. */

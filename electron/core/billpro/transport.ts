@@ -8,12 +8,15 @@
  * own reason (a DOMException named "AbortError" unless the caller chose another), not with a
  * DeskError, so code that cancelled on purpose can tell that apart from a network failure.
  */
+import { baseUrlProblem } from '../../common/contract.ts';
 import { DeskError, isTransient } from '../../common/errors.ts';
 import { ENDPOINTS, QUERY, fillPath } from '../../common/endpoints.ts';
 import type { EndpointName, HttpMethod } from '../../common/endpoints.ts';
 import { isPersistentReadFailure } from './envelope.ts';
 import type { ReadContext, SuccessReply } from './envelope.ts';
 import { errorFromFailure, errorFromResponse } from './http-errors.ts';
+import { protectSecret } from '../log.ts';
+import { redactor } from '../redact.ts';
 import type { RequestContext } from './http-errors.ts';
 
 export interface BillProConnection {
@@ -84,6 +87,7 @@ const UNSENDABLE = /[^\x21-\x7e]/;
 export class Transport {
   readonly #baseUrl: string;
   readonly #token: string;
+  readonly #redactor: (text: string) => string;
   readonly #profileId: number | null;
   readonly #host: string;
   readonly #options: Required<Omit<TransportOptions, 'onAttempt'>>;
@@ -99,9 +103,9 @@ export class Transport {
         'The API base URL is not a web address. It looks like https://app.bill.pro/api/v1.',
       );
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new DeskError('BAD_INPUT', 'The API base URL must start with https://.');
-    }
+    // The last gate before the token leaves: never in clear text to another computer.
+    const problem = baseUrlProblem(url.href);
+    if (problem) throw new DeskError('BAD_INPUT', problem);
     // Pasted tokens often bring a trailing newline; the token itself has no spaces.
     const token = connection.token.trim();
     if (!token || UNSENDABLE.test(token)) {
@@ -124,6 +128,8 @@ export class Transport {
     this.#baseUrl = url.href.replace(/\/+$/, '');
     this.#host = url.host;
     this.#token = token;
+    protectSecret(token);
+    this.#redactor = redactor([token], '[token]');
     this.#profileId = profileId;
     this.#options = {
       timeoutMs: positive(options.timeoutMs, DEFAULTS.timeoutMs),
@@ -280,7 +286,7 @@ export class Transport {
   }
 
   #redact(text: string): string {
-    return text.split(this.#token).join('[token]');
+    return this.#redactor(text);
   }
 
   #report(report: AttemptReport): void {

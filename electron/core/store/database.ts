@@ -7,7 +7,10 @@
  * `markDone` + `rewriteTempId` + the server's answer in one. Nested calls use SAVEPOINTs.
  */
 import Database from 'libsql';
+import path from 'node:path';
 import { DeskError } from '../../common/errors.ts';
+import { ensurePrivateFile, PRIVATE_DIR_MODE, tightenIfExists } from '../data-dir.ts';
+import { protectSecret } from '../log.ts';
 
 export type SqlValue = string | number | bigint | null;
 export type SqlParams = Record<string, SqlValue>;
@@ -162,16 +165,19 @@ export function openConnection(file: string, encryptionKey: string): Connection 
       "This profile's cache key is missing, so its cache cannot be opened. Reconnect the profile to create a new cache.",
     );
   }
+  protectSecret(encryptionKey);
   let db: Database.Database;
   try {
+    // Private from the first byte: SQLite gives its -wal and -shm files the database file's mode.
+    if (file !== ':memory:') {
+      tightenIfExists(path.dirname(file), PRIVATE_DIR_MODE);
+      ensurePrivateFile(file);
+      for (const companion of ['-wal', '-shm', '-journal']) tightenIfExists(file + companion);
+    }
     const options: Database.Options & { encryptionKey: string } = { encryptionKey };
     db = new Database(file, options);
   } catch (error) {
-    throw new StoreOpenError(
-      'UNREADABLE',
-      `The cache file ${file} cannot be opened (${describe(error)}).`,
-      error,
-    );
+    throw new StoreOpenError('UNREADABLE', UNREADABLE_MESSAGE, error);
   }
   try {
     db.prepare('SELECT count(*) AS n FROM sqlite_master').get();
@@ -186,11 +192,7 @@ export function openConnection(file: string, encryptionKey: string): Connection 
         error,
       );
     }
-    throw new StoreOpenError(
-      'UNREADABLE',
-      `The cache file ${file} cannot be read (${describe(error)}).`,
-      error,
-    );
+    throw new StoreOpenError('UNREADABLE', UNREADABLE_MESSAGE, error);
   }
   try {
     // WAL: readers never block the writer. synchronous=FULL: a committed outbox entry survives
@@ -204,19 +206,16 @@ export function openConnection(file: string, encryptionKey: string): Connection 
     db.exec('PRAGMA foreign_keys = OFF');
   } catch (error) {
     db.close();
-    throw new StoreOpenError(
-      'UNREADABLE',
-      `The cache file ${file} cannot be prepared (${describe(error)}).`,
-      error,
-    );
+    throw new StoreOpenError('UNREADABLE', UNREADABLE_MESSAGE, error);
   }
+  if (file !== ':memory:') for (const companion of ['-wal', '-shm']) tightenIfExists(file + companion);
   return new Connection(db);
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
+/** What a person is told; the file's path and SQLite's own words go to the log (the error's cause). */
+const UNREADABLE_MESSAGE =
+  "This profile's cache on this computer cannot be opened (the details are in the Desk log). " +
+  'Check that the disk is not full or read-only, then restart Desk; removing the profile and adding it again rebuilds the cache from BillPro.';
 
 // ---------------------------------------------------------------- row readers
 

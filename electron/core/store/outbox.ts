@@ -13,7 +13,7 @@
  * request may have reached BillPro, so it is looked up before being sent again.
  */
 import { randomUUID } from 'node:crypto';
-import { DeskError, type ErrorCode, type FieldErrors } from '../../common/errors.ts';
+import { DeskError, type SerializedError } from '../../common/errors.ts';
 import { fieldErrorsOf } from '../../common/issues.ts';
 import type { Collection } from './collections.ts';
 import { describeIssues, type Cache } from './cache.ts';
@@ -49,11 +49,8 @@ const OPEN_STATES = "('pending', 'sending', 'unknown', 'failed', 'conflict')";
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** What went wrong last, as the person will read it. Never holds a token. */
-export interface OutboxError {
-  code: ErrorCode;
-  message: string;
-  fields?: FieldErrors;
-}
+/** What the outbox keeps of a failure: the one serialized error shape (common/errors.ts). */
+export type OutboxError = SerializedError;
 
 interface OutboxEntryOf<K extends OutboxKind> {
   /** Time-ordered (microseconds since the epoch, strictly increasing); the queue's order. */

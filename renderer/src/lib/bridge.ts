@@ -70,13 +70,21 @@ function webBridge(): DeskBridge {
           error: { code: 'NETWORK', message: 'The Desk web host is not answering. Is `npm run web` still running?' },
         };
       }
-      if (response.status === 401 || response.status === 403) {
+      if (response.status === 401 || response.status === 403 || response.status === 421) {
+        // 421: the web host was restarted and answers at a new address now.
         return {
           ok: false,
-          error: { code: 'FORBIDDEN', message: 'This tab is not signed in to the Desk web host: open the URL `npm run web` printed.' },
+          error: {
+            code: 'FORBIDDEN',
+            message: 'This tab is not signed in to the running Desk web host: open the URL `npm run web` printed most recently.',
+          },
         };
       }
-      return (await response.json()) as Result<MethodOutput<typeof name>>;
+      try {
+        return (await response.json()) as Result<MethodOutput<typeof name>>;
+      } catch {
+        return { ok: false, error: { code: 'SERVER', message: `The Desk web host gave an answer this page cannot read (HTTP ${response.status}).` } };
+      }
     },
     on(event, listener) {
       connect();

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { startSandboxProcess, startWebHostProcess, tempDataDir, type SandboxProcess, type WebHostProcess } from './processes.ts';
 
 /**
@@ -66,6 +66,25 @@ export function forgetProfiles(dataDir: string): void {
   }
 }
 
+type Cookies = Awaited<ReturnType<BrowserContext['storageState']>>['cookies'];
+const sessions = new WeakMap<WebHostProcess, Cookies>();
+
+/**
+ * Open the Desk in `page`: through the launch URL the first time (its key works once), then — in
+ * the fresh browser context each later test gets — with the session cookie that first visit
+ * earned. A restarted web host is a new WebHostProcess with a new key.
+ */
+export async function openDesk(page: Page, host: WebHostProcess): Promise<void> {
+  const cookies = sessions.get(host);
+  if (cookies) {
+    await page.context().addCookies(cookies);
+    await page.goto(`${host.origin}/`);
+    return;
+  }
+  await page.goto(host.openUrl);
+  sessions.set(host, (await page.context().storageState()).cookies);
+}
+
 export const PROFILE_NAME = 'Sandbox merchant';
 
 /**
@@ -73,7 +92,7 @@ export const PROFILE_NAME = 'Sandbox merchant';
  * BillPro what it holds) as a custom-URL profile on first run; later, the profile is already there.
  */
 export async function connectSandbox(page: Page, desk: Desk): Promise<void> {
-  await page.goto(desk.host.openUrl);
+  await openDesk(page, desk.host);
   const connect = page.getByRole('heading', { name: 'Connect BillPro Desk' });
   const switcher = page.getByRole('navigation', { name: 'Merchant profiles' });
   await expect(connect.or(switcher)).toBeVisible();

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import type { Route } from '@playwright/test';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 
@@ -99,6 +100,20 @@ export async function startWebHostProcess(dataDir: string, env: NodeJS.ProcessEn
   const child = launch('electron/web-host-cli.ts', ['--port', '0', '--data-dir', dataDir, '--no-build'], env);
   const openUrl = await waitForLine(child, (line) => line.match(/^Open: (\S+)/)?.[1] ?? null, 'The web host');
   return { child, ...controls(child), openUrl, origin: new URL(openUrl).origin };
+}
+
+/**
+ * `route.fetch()` for a call to the web host, made from Node: the host answers only at its
+ * `<random>.localhost` name, which browsers resolve to loopback themselves but Node's resolver
+ * does not. So Node connects to 127.0.0.1 and sends the host's own name in `Host`, as the
+ * browser does.
+ */
+export function fetchFromWebHost(route: Route): ReturnType<Route['fetch']> {
+  const request = route.request();
+  const url = new URL(request.url());
+  const host = url.host;
+  url.hostname = '127.0.0.1';
+  return route.fetch({ url: url.href, headers: { ...request.headers(), host } });
 }
 
 export function tempDataDir(): { dir: string; remove(): void } {
