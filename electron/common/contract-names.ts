@@ -19,6 +19,7 @@ export const METHOD_NAMES = [
   'profiles.testConnection',
   'profiles.setActive',
   'profiles.trySandbox',
+  'profiles.checkCompatibility',
   'products.list',
   'products.get',
   'products.groups',
@@ -47,6 +48,7 @@ export const METHOD_NAMES = [
   'outbox.retry',
   'outbox.discard',
   'sync.history',
+  'sync.readProblems',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

@@ -15,7 +15,7 @@ import {
   Customer,
   CustomerInput,
   DurationUnit,
-  Order,
+  OrderObject,
   OrderInput,
   OrderStatus,
   Product,
@@ -135,7 +135,7 @@ const EditedPayload = z.unknown().refine((value) => {
 }, 'The edited change is too large.');
 export const ProductRow = Product.extend({ ...LocalMarks });
 export const CustomerRow = Customer.extend({ id: LocalId, ...LocalMarks });
-export const OrderRow = Order.extend({
+export const OrderRow = OrderObject.extend({
   id: LocalId,
   customer_id: LocalId,
   /** The customer's name from this device's copy, so a list needs no call per row. */
@@ -180,6 +180,39 @@ function bounded<T extends z.ZodType>(schema: T) {
   }, 'This is too much text for BillPro: shorten the longest field.');
 }
 const EntityRef = z.object({ ...ProfileScoped, id: LocalId });
+
+// ---------------------------------------------------------------- reading what BillPro sends
+
+/** A record BillPro sent that Desk could not read: where, what failed, its shape (no values). */
+export const ReadProblemItem = z.object({
+  endpoint: z.string(),
+  subject: z.string(),
+  /** Position in the page (0-based), or null for a single record. */
+  index: z.number().int().nullable(),
+  /** The record's id when readable: its cached copy is kept. */
+  id: z.number().int().nullable(),
+  issues: z.array(z.string()),
+  assumptions: z.array(z.string()),
+  /** Keys and types as JSON, never values. */
+  shape: z.string(),
+  count: z.number().int().positive(),
+  lastSeen: z.string(),
+});
+export type ReadProblemItem = z.output<typeof ReadProblemItem>;
+
+export const COMPATIBILITY_STATES = ['held', 'not_held', 'not_checked'] as const;
+
+export const CompatibilityResult = z.object({
+  id: z.string(),
+  assumed: z.string(),
+  source: z.string(),
+  basis: z.enum(['documented', 'inferred']),
+  where: z.string(),
+  state: z.enum(COMPATIBILITY_STATES),
+  detail: z.string(),
+  runtimeFailures: z.number().int().nonnegative(),
+});
+export type CompatibilityResult = z.output<typeof CompatibilityResult>;
 
 // ---------------------------------------------------------------- sync and outbox
 
@@ -351,6 +384,11 @@ export const methods = {
     ProfilesState,
     'Start the built-in BillPro sandbox and add (or reuse) its profile, then make it active.',
   ),
+  'profiles.checkCompatibility': method(
+    z.object({ ...ProfileScoped }),
+    z.object({ ranAt: z.string(), results: z.array(CompatibilityResult), report: z.string() }),
+    "Read-only calls to BillPro; each of Desk's assumptions held, not held or not checked, with a report for BillPro support.",
+  ),
 
   'products.list': method(
     z.object({
@@ -443,7 +481,16 @@ export const methods = {
     z.object({ ...ProfileScoped, months: z.number().int().min(1).max(36).default(12), days: z.number().int().min(1).max(90).default(30) }),
     z.object({
       ordersByStatus: z.array(z.object({ status: z.string(), count: z.number().int() })),
-      valueByMonth: z.array(z.object({ month: z.string(), currency: z.string(), amount: z.string(), orders: z.number().int() })),
+      valueByMonth: z.array(
+        z.object({
+          month: z.string(),
+          currency: z.string(),
+          amount: z.string(),
+          orders: z.number().int(),
+          /** Orders BillPro gave no total for: counted in `orders`, not in `amount` (never guessed). */
+          withoutTotal: z.number().int().nonnegative(),
+        }),
+      ),
       paymentsDue: z.array(z.object({ date: z.string(), currency: z.string(), count: z.number().int(), amount: z.string() })),
       totals: z.object({ orders: z.number().int(), customers: z.number().int(), products: z.number().int() }),
       syncedAt: z.string().nullable(),
@@ -482,6 +529,14 @@ export const methods = {
     z.object({ ...ProfileScoped, limit: z.number().int().positive().max(500).default(50) }),
     z.object({ entries: z.array(SyncHistoryItem) }),
     'Recent pulls, with their outcome.',
+  ),
+  'sync.readProblems': method(
+    z.object({ ...ProfileScoped }),
+    z.object({
+      problems: z.array(ReadProblemItem),
+      counts: z.array(z.object({ assumption: z.string(), count: z.number().int().positive() })),
+    }),
+    'Records BillPro sent that Desk could not read (set aside, cached copy kept), since Desk started.',
   ),
 } as const;
 

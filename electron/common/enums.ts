@@ -35,3 +35,9 @@ export const SCHEDULED_PAYMENT_STATUSES = [
 export const SETTABLE_SCHEDULED_PAYMENT_STATUSES = ['cancelled', 'skipped', 'scheduled'] as const;
 
 export const ADDRESS_TYPES = ['billing', 'shipping'] as const;
+
+/**
+ * ASSUMPTION (billpro-api.md §5.9): the payment link's field name is a GAP. Desk reads the first
+ * of these names that carries a link, so the link never vanishes because of its name.
+ */
+export const PAYMENT_LINK_FIELDS = ['payment_link', 'payment_url', 'payment_link_url', 'checkout_url', 'link'] as const;

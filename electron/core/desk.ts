@@ -463,6 +463,8 @@ export class Desk {
     'sync.removals': async ({ profileId }) => (await this.session(profileId)).sync.removals(),
     'sync.decideRemoval': async ({ profileId, collection, confirm }) =>
       (await this.session(profileId)).sync.decideRemoval(collection, confirm),
+    'sync.readProblems': async ({ profileId }) => (await this.session(profileId)).readProblems.list(),
+    'profiles.checkCompatibility': async ({ profileId }) => (await this.session(profileId)).checkCompatibility(),
     'outbox.list': async (input) => (await this.session(input.profileId)).outbox.list(input),
     'outbox.retry': async ({ profileId, seq, payload }) => (await this.session(profileId)).outbox.retry(seq, payload),
     'outbox.discard': async ({ profileId, seq }) => (await this.session(profileId)).outbox.discard(seq),

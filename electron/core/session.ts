@@ -7,7 +7,8 @@
  * - `writes`: a change and its optimistic row in one transaction, then out to BillPro (writes.ts);
  * - `outbox`: Activity's list, retry and discard (outbox-actions.ts);
  * - `sync`: when to pull, one pull at a time, status and history (sync.ts);
- * - events and row shapes are shared (events.ts, rows.ts).
+ * - events and row shapes are shared (events.ts, rows.ts);
+ * - records Desk could not read, and the compatibility check (read-problems.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { Pusher } from './sync/pusher.ts';
 import { BackgroundRefresh, type SessionContext, type SessionTuning } from './session/context.ts';
 import { SessionEvents, type Emit } from './session/events.ts';
 import { SessionOutbox } from './session/outbox-actions.ts';
+import { SessionReadProblems } from './session/read-problems.ts';
 import { SessionReads } from './session/reads.ts';
 import { SessionSync } from './session/sync.ts';
 import { SessionWrites } from './session/writes.ts';
@@ -47,21 +49,30 @@ export class ProfileSession {
   readonly writes: SessionWrites;
   readonly outbox: SessionOutbox;
   readonly sync: SessionSync;
+  readonly readProblems = new SessionReadProblems();
   private readonly ctx: SessionContext;
+  private readonly connection: BillProConnection;
   private readonly pusher: Pusher;
   private closed = false;
 
   private constructor(options: SessionOptions, store: Store) {
     const { tuning, profileId } = options;
+    this.connection = options.connection;
     // Every attempt feeds the request budget and tells the sync BillPro answered (see session/sync.ts).
     const budget = new RequestBudget(tuning.requestsPerMinute ? { perMinute: tuning.requestsPerMinute } : {});
     const onAttempt = (attempt: AttemptReport) => this.sync.noteAttempt(attempt);
-    const client = new BillProClient(options.connection, { timeoutMs: tuning.requestTimeoutMs ?? 15_000, onAttempt });
+    const onReadProblem = (problem: Parameters<SessionReadProblems['record']>[0]) => this.readProblems.record(problem);
+    const client = new BillProClient(options.connection, {
+      timeoutMs: tuning.requestTimeoutMs ?? 15_000,
+      onAttempt,
+      onReadProblem,
+    });
     // Probes: one attempt and a short timeout, so "not answering" shows within 15 s.
     const probeClient = new BillProClient(options.connection, {
       timeoutMs: tuning.probeTimeoutMs ?? 3_000,
       maxAttempts: 1,
       onAttempt,
+      onReadProblem,
     });
     const events = new SessionEvents(profileId, store, options.emit);
     const connectivity = new ConnectivityTracker(
@@ -120,6 +131,11 @@ export class ProfileSession {
     void session.pusher.kick();
     session.sync.start();
     return session;
+  }
+
+  /** Settings → Check compatibility: read-only calls, each assumption judged. */
+  checkCompatibility() {
+    return this.readProblems.check(this.connection, this.ctx.store, this.ctx.tuning.requestTimeoutMs ?? 15_000);
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,9 @@
  * not-found).
  */
 import { DEFAULT_PAGE_SIZE, QUERY } from '../common/endpoints.ts';
-import { httpError, type HttpError, type JsonObject } from './http.ts';
+import type { EndpointName } from '../common/endpoints.ts';
+import { HttpError, type JsonObject } from './http.ts';
+import { notFoundBody, type WireVariations } from './wire-variations.ts';
 import type { ProfileData, SandboxState } from './state.ts';
 
 export interface ApiContext {
@@ -19,6 +21,10 @@ export interface ApiContext {
   notFoundStatus: 404 | 422;
   /** How lists are paged (issue 10 variations; defaults: 25, oldest first, `page` honoured). */
   paging: Paging;
+  /** The endpoint being served, for messages. */
+  route: EndpointName;
+  /** Answer-shape variations (wire-variations.ts). */
+  wire: WireVariations;
 }
 
 /**
@@ -41,7 +47,8 @@ export const DEFAULT_PAGING: Paging = { pageSize: DEFAULT_PAGE_SIZE, order: 'old
 export type ApiHandler = (context: ApiContext) => unknown;
 
 export function notFound(context: ApiContext): HttpError {
-  return httpError(context.notFoundStatus, 'Not found');
+  const what = /Order/.test(context.route) ? 'Order' : /Customer/.test(context.route) ? 'Customer' : /Product/.test(context.route) ? 'Product' : 'ScheduledPayment';
+  return new HttpError(context.notFoundStatus, notFoundBody(context.wire, what, context.id));
 }
 
 /** The `{id}` path parameter as a positive integer; anything else is simply not found. */

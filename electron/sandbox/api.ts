@@ -11,10 +11,10 @@ import {
   HttpError,
   httpError,
   jsonResponse,
-  parseJsonObject,
   unwrapRoot,
   type SandboxResponse,
 } from './http.ts';
+import { parseRequestBody } from './form-body.ts';
 import { createOrderHandler } from './orders-create.ts';
 import {
   cancelOrderHandler,
@@ -27,6 +27,7 @@ import {
 import { getProduct, listProducts } from './products.ts';
 import { listScheduledPayments, updateScheduledPayment } from './scheduled-payments.ts';
 import type { SandboxState } from './state.ts';
+import { varyBody, type WireVariations } from './wire-variations.ts';
 
 const HANDLERS: Record<EndpointName, ApiHandler> = {
   listProducts,
@@ -82,11 +83,15 @@ export interface ApiRequest {
   path: string;
   query: URLSearchParams;
   authorization: string | undefined;
+  /** The Content-Type header: JSON or FormData (form-body.ts). */
+  contentType?: string | undefined;
   body: string;
 }
 
 export interface ApiOptions {
   notFoundStatus: 404 | 422;
+  /** Answer-shape variations (wire-variations.ts); the default sandbox follows the seed. */
+  wire: WireVariations;
   /** False answers the undocumented GET /orders with 404, as a real BillPro may. */
   listOrders: boolean;
   paging: Paging;
@@ -106,7 +111,7 @@ export function handleApi(
       throw httpError(404, 'Not found');
     const reachable = tokens.authenticate(request.authorization);
     const profileId = resolveProfile(reachable, request.query);
-    const parsed = request.method === 'GET' ? {} : parseJsonObject(request.body);
+    const parsed = request.method === 'GET' ? {} : parseRequestBody(request.body, request.contentType);
     const body = match.route.bodyRoot ? unwrapRoot(parsed, match.route.bodyRoot) : parsed;
     const value = HANDLERS[match.route.name]({
       state,
@@ -116,8 +121,10 @@ export function handleApi(
       body,
       notFoundStatus: options.notFoundStatus,
       paging: options.paging,
+      route: match.route.name,
+      wire: options.wire,
     });
-    return jsonResponse(200, value);
+    return jsonResponse(200, varyBody(value, options.wire, match.route.name));
   } catch (error) {
     if (error instanceof HttpError) return error.toResponse();
     options.onError(error);

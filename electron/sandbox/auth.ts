@@ -28,7 +28,11 @@ export class TokenBook {
     this.byToken = new Map(tokens.map((t) => [t.token, t.profiles]));
   }
 
-  /** The profiles the request's `Authorization: Bearer …` reaches; throws 401 otherwise. */
+  /**
+   * The profiles the request's `Authorization: Bearer …` reaches; throws 401 otherwise.
+   * ASSUMPTION: a bad or missing token answers 401 `{"error":"Unauthorized"}` (billpro-api.md §1.6
+   * documents no status or body).
+   */
   authenticate(authorization: string | undefined): readonly number[] {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     const profiles = match?.[1] ? this.byToken.get(match[1]) : undefined;
@@ -40,6 +44,8 @@ export class TokenBook {
 /** The merchant profile a request acts on, from the token's profiles and `?profile_id`. */
 export function resolveProfile(reachable: readonly number[], query: URLSearchParams): number {
   const requested = query.get(QUERY.profileId);
+  // ASSUMPTION: a missing profile_id answers 400 and an unreachable one 403, with these words
+  // (billpro-api.md §1.3: the error is a GAP).
   if (requested === null || requested.trim() === '') {
     const only = reachable.length === 1 ? reachable[0] : undefined;
     if (only === undefined) {

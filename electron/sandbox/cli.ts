@@ -8,11 +8,12 @@
 import { parseArgs } from 'node:util';
 import { MERCHANT_PROFILES } from './profiles.ts';
 import { DEFAULT_SEED_SIZES } from './seed.ts';
-import { startSandbox, type SandboxOptions } from './server.ts';
+import { startSandbox, type SandboxOptions, type WireVariations } from './server.ts';
 
 const USAGE = `usage: sandbox [--port P] [--seed S] [--products N] [--customers N] [--orders N]
                [--clock-start ISO] [--not-found-status 404|422] [--no-list-orders] [--quiet]
-               [--page-size N] [--newest-first] [--ignore-page] [--rate-limit N-per-minute]`;
+               [--page-size N] [--newest-first] [--ignore-page] [--rate-limit N-per-minute]
+               [--wire '{"envelope":"data","stringIds":true,…}' (answer-shape variations, JSON)]`;
 
 function fail(message: string, code: number): never {
   process.stderr.write(`billpro sandbox: ${message}\n`);
@@ -23,6 +24,23 @@ function whole(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d{1,9}$/.test(text)) fail(`--${name} must be a whole number, got "${text}"\n${USAGE}`, 2);
   return Number(text);
+}
+
+const WIRE_KEYS = new Set(['envelope', 'stringIds', 'numberAmounts', 'zonelessTimestamps', 'offsetTimestamps', 'paymentLinkField', 'omitTotalAmount', 'notFoundBody', 'breakRecords']);
+
+/** `--wire` is a JSON object of WireVariations; an unknown key is refused, not ignored. */
+function wireOption(text: string | undefined): WireVariations {
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    fail(`--wire must be a JSON object\n${USAGE}`, 2);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('--wire must be a JSON object', 2);
+  const unknown = Object.keys(value).filter((key) => !WIRE_KEYS.has(key));
+  if (unknown.length) fail(`--wire does not know ${unknown.join(', ')}`, 2);
+  return value as WireVariations;
 }
 
 function readOptions(): SandboxOptions {
@@ -38,6 +56,7 @@ function readOptions(): SandboxOptions {
         'clock-start': { type: 'string' },
         'not-found-status': { type: 'string' },
         'no-list-orders': { type: 'boolean' },
+        wire: { type: 'string' },
         quiet: { type: 'boolean' },
         'page-size': { type: 'string' },
         'newest-first': { type: 'boolean' },
@@ -69,6 +88,7 @@ function readOptions(): SandboxOptions {
     clockStart: values['clock-start'],
     notFoundStatus: notFound === '422' ? 422 : 404,
     listOrders: !values['no-list-orders'],
+    wire: wireOption(values.wire),
     quiet: values.quiet ?? false,
     pageSize: whole('page-size', values['page-size']),
     listOrder: values['newest-first'] ? 'newest_first' : 'oldest_first',

@@ -17,6 +17,7 @@ import {
 import { advanceClock } from './clock.ts';
 import { collectPayment, payOrder, type CollectionOutcome, type PaymentOutcome } from './lifecycle.ts';
 import type { SandboxState } from './state.ts';
+import type { WireVariations } from './wire-variations.ts';
 import { PHONE_RULES } from './validation.ts';
 import { profileStats, type RequestCounter } from './stats.ts';
 
@@ -25,6 +26,8 @@ export interface ControlDeps {
   tokens: TokenBook;
   faults: FaultInjector;
   requests: RequestCounter;
+  /** The answer-shape variations in force; `/wire` replaces them. */
+  wire: { current: WireVariations };
 }
 
 export interface ControlRequest {
@@ -94,6 +97,12 @@ function route(deps: ControlDeps, request: ControlRequest): unknown {
     if (method === 'POST') return { id: deps.faults.add(body).id };
     if (method === 'DELETE') return { cleared: deps.faults.clear() };
     if (method === 'GET') return deps.faults.list();
+  }
+
+  // Answer-shape variations, switched while running (a Desk that synced before sees the change).
+  if (path === '/wire') {
+    if (method === 'PUT') deps.wire.current = body as WireVariations;
+    if (method === 'PUT' || method === 'GET') return deps.wire.current;
   }
 
   if (path === '/stats' && method === 'GET') {

@@ -153,6 +153,8 @@ function readCustomerFields(
   if (phone !== null && !errors.has('phone')) {
     const billing = addresses.find((a) => a.address_type === 'billing');
     const country = billing ? asCountryCode(billing.country) : null;
+    // ASSUMPTION: BillPro validates the phone against the billing country (the seed's 422 says
+    // "invalid for the country code") and stores it rewritten as E.164; the rewrite is a guess.
     const normalised = normalisePhone(phone, country, phoneRule);
     if (normalised === null) errors.add('phone', INVALID);
     else phone = normalised;

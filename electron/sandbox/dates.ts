@@ -3,6 +3,7 @@
  * DAY/WEEK/MONTH/YEAR, and the end-of-month rule — a schedule anchored on the last day of a
  * month always lands on the last day of the month.
  */
+import { readTimestamp } from '../common/time.ts';
 import type { DurationUnit } from '../common/wire.ts';
 
 export const DAY_MS = 86_400_000;
@@ -71,6 +72,5 @@ export function parseIsoDateTime(text: string): number | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/.test(text)) {
     return null;
   }
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? null : ms;
+  return readTimestamp(text)?.ms ?? null;
 }

@@ -4,10 +4,11 @@
  * handlers, the control endpoints and the clock all go through here, so a transition has one
  * definition.
  */
+import { timestampMs } from '../common/time.ts';
 import type { OrderStatus, ScheduledPaymentStatus } from '../common/wire.ts';
 import { addInterval, iso, parseDayMonthYear, DAY_MS } from './dates.ts';
 import { httpError } from './http.ts';
-import { formatCents, toCents } from './money.ts';
+import { formatMinor, readMinor } from './money.ts';
 import { splitBalance } from './pricing.ts';
 import type { OrderRecord, ScheduledPaymentRecord } from './records.ts';
 import type { SandboxState } from './state.ts';
@@ -81,15 +82,8 @@ function activate(state: SandboxState, order: OrderRecord): void {
   order.status = 'active';
   const unit = order.scheduled_duration_unit ?? 'MONTH';
   if (order.order_type === 'instalment') {
-    const count = order.scheduled_duration_number ?? 1;
-    const interval = order.scheduled_interval ?? 1;
-    const balance = (toCents(order.total_installment_amount) ?? 0) - (toCents(order.initial_amount) ?? 0);
-    const startMs = order.start_date ? parseDayMonthYear(order.start_date) : null;
-    // Billing cycles follow the activation date; a start date only moves the first event.
-    const first = startMs !== null ? startMs + (nowMs % DAY_MS) : addInterval(nowMs, unit, interval);
-    splitBalance(balance, count).forEach((amount, k) => {
-      addPayment(state, order, addInterval(first, unit, k * interval), formatCents(amount), interval, unit);
-    });
+    // Created with the order (the default); only the 'activation' option leaves it to now.
+    if (state.paymentsOf(order.id).length === 0) scheduleInstalments(state, order, nowMs);
   } else if (order.order_type === 'subscription') {
     const interval = order.recurring_collection_interval ?? 1;
     addPayment(
@@ -101,6 +95,27 @@ function activate(state: SandboxState, order: OrderRecord): void {
       unit,
     );
   }
+}
+
+/**
+ * Every billing event of an instalment order, from `fromMs`. The scheduled-payments page says
+ * BillPro creates them all when the order is created (docs.bill.pro/reference/scheduled-payments,
+ * billpro-api.md §3.5 "Creation"); the sandbox option `instalmentsAt: 'activation'` keeps the other
+ * reading (created when the initial payment is approved). They are only collected once the order
+ * is live (clock.ts).
+ */
+export function scheduleInstalments(state: SandboxState, order: OrderRecord, fromMs: number): void {
+  const unit = order.scheduled_duration_unit ?? 'MONTH';
+  const count = order.scheduled_duration_number ?? 1;
+  const interval = order.scheduled_interval ?? 1;
+  const balance = (readMinor(order.total_installment_amount) ?? 0) - (readMinor(order.initial_amount) ?? 0);
+  const startMs = order.start_date ? parseDayMonthYear(order.start_date) : null;
+  // ASSUMPTION: a start date moves the first event (at the time of day of creation); without one
+  // the first event is one interval after `fromMs`.
+  const first = startMs !== null ? startMs + (fromMs % DAY_MS) : addInterval(fromMs, unit, interval);
+  splitBalance(balance, count).forEach((amount, k) => {
+    addPayment(state, order, addInterval(first, unit, k * interval), formatMinor(amount), interval, unit);
+  });
 }
 
 /** Sandbox hook: the customer pays (or fails to pay) the order's initial payment. */
@@ -127,12 +142,12 @@ export function settleInstalment(state: SandboxState, order: OrderRecord): void 
   if (order.order_type !== 'instalment' || !['active', 'failed', 'suspended'].includes(order.status)) return;
   const payments = state.paymentsOf(order.id);
   if (payments.length === 0 || payments.some((p) => UNCOLLECTED.has(p.status))) return;
-  let collected = order.collect_initial_payment ? (toCents(order.initial_amount) ?? 0) : 0;
+  let collected = order.collect_initial_payment ? (readMinor(order.initial_amount) ?? 0) : 0;
   for (const payment of payments) {
     if (payment.status === 'complete' || payment.status === 'recovered')
-      collected += toCents(payment.amount) ?? 0;
+      collected += readMinor(payment.amount) ?? 0;
   }
-  order.status = collected === (toCents(order.total_to_pay) ?? 0) ? 'complete' : 'review';
+  order.status = collected === (readMinor(order.total_to_pay) ?? 0) ? 'complete' : 'review';
   touch(state, order);
 }
 
@@ -153,7 +168,7 @@ export function ensureNextSubscriptionPayment(
   }
   const interval = latest?.scheduled_interval ?? order.recurring_collection_interval ?? 1;
   const unit = latest?.scheduled_duration_unit ?? order.scheduled_duration_unit ?? 'MONTH';
-  const fromMs = latest ? Date.parse(latest.scheduled_at) : state.clock.now();
+  const fromMs = latest ? timestampMs(latest.scheduled_at) : state.clock.now();
   return addPayment(
     state,
     order,

@@ -1,43 +1,21 @@
 /**
- * Money as integer cents. BillPro sends amounts as numbers or numeric strings (billpro-api.md
- * §1.4); the sandbox reads both, computes in cents so no float ever rounds a total, and writes
- * two-decimal strings like the seed's `"44.99"`.
+ * The sandbox computes money with the Desk's own money module (common/money.ts): integer minor
+ * units of the currency, two-decimal strings like the seed's `"44.99"`. The helpers here only
+ * adapt it to the sandbox's request reading (an unknown value is "not money": null).
  */
+import { formatMinorUnits, percentOf as percentOfMinor, toMinorUnits } from '../common/money.ts';
 
-const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
-
-/** Cents from a number or numeric string, rounded half away from zero; null when not money. */
-export function toCents(value: unknown): number | null {
-  let text: string;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return null;
-    // toFixed(6) avoids exponent notation and keeps enough digits to round correctly.
-    text = value.toFixed(6);
-  } else if (typeof value === 'string') {
-    text = value.trim();
-  } else {
-    return null;
-  }
-  const match = DECIMAL.exec(text);
-  if (!match) return null;
-  const [, sign, whole = '0', fraction = ''] = match;
-  const padded = (fraction + '000').slice(0, 3);
-  let cents = Number(whole) * 100 + Number(padded.slice(0, 2));
-  if (Number(padded[2]) >= 5) cents += 1;
-  if (!Number.isSafeInteger(cents)) return null;
-  return sign === '-' && cents !== 0 ? -cents : cents;
+/** Minor units of a number or numeric string (2 decimals unless `currency` says otherwise). */
+export function readMinor(value: unknown, currency?: string | null): number | null {
+  if (typeof value !== 'number' && typeof value !== 'string') return null;
+  return toMinorUnits(value, currency);
 }
 
-export function formatCents(cents: number): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(Math.round(cents));
-  const whole = Math.floor(abs / 100);
-  const rest = abs % 100;
-  return `${sign}${whole}.${rest < 10 ? '0' : ''}${rest}`;
+export function formatMinor(cents: number, currency?: string | null): string {
+  return formatMinorUnits(cents, currency);
 }
 
-/** `percentage` of `cents` (percentage as BillPro writes it, e.g. `"21.00"`), rounded to a cent. */
+/** `percentage` of `cents` (percentage as BillPro writes it, e.g. `"21.00"`), rounded to a minor unit. */
 export function percentOf(cents: number, percentage: string): number {
-  const basisPoints = toCents(percentage) ?? 0; // "21.00" → 2100
-  return Math.round((cents * basisPoints) / 10000);
+  return percentOfMinor(cents, percentage);
 }

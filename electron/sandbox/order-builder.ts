@@ -5,7 +5,7 @@
  */
 import type { DurationUnit, OrderStatus, PurchaseType } from '../common/wire.ts';
 import { iso } from './dates.ts';
-import { formatCents } from './money.ts';
+import { formatMinor } from './money.ts';
 import { priceLine, splitBalance, totalsOf, type LineRequest } from './pricing.ts';
 import type { OrderRecord } from './records.ts';
 import type { SandboxState } from './state.ts';
@@ -56,17 +56,17 @@ export function buildOrder(state: SandboxState, draft: OrderDraft): OrderRecord 
     order_source: draft.source,
     collect_initial_payment: totals.total > 0,
     total_installment_amount: null,
-    total_discount_amount: formatCents(totals.discount),
-    total_tax_amount: formatCents(totals.tax),
-    total_fee_amount: formatCents(totals.fee),
-    total_amount: formatCents(totals.total),
+    total_discount_amount: formatMinor(totals.discount),
+    total_tax_amount: formatMinor(totals.tax),
+    total_fee_amount: formatMinor(totals.fee),
+    total_amount: formatMinor(totals.total),
     products: lines.map((line) => line.record),
     payment_link: state.newPaymentLink(id),
     checkout_id: null,
     note: draft.note,
     created_at: createdAt,
     updated_at: createdAt,
-    initial_amount: formatCents(totals.total),
+    initial_amount: formatMinor(totals.total),
     scheduled_interval: null,
     recurring_collection_interval: null,
     start_date: null,
@@ -77,20 +77,20 @@ export function buildOrder(state: SandboxState, draft: OrderDraft): OrderRecord 
       const deposit = draft.initialAmount ?? 0;
       const split = draft.splitNumber ?? 1;
       const amounts = splitBalance(totals.total - deposit, split);
-      order.initial_amount = formatCents(deposit);
+      order.initial_amount = formatMinor(deposit);
       order.collect_initial_payment = deposit > 0;
-      order.monthly_amount = formatCents(amounts[0] ?? 0);
+      order.monthly_amount = formatMinor(amounts[0] ?? 0);
       order.scheduled_duration_unit = draft.scheduledUnit;
       order.scheduled_duration_number = split;
       order.scheduled_interval = draft.scheduledInterval;
       order.start_date = draft.startDate;
-      order.total_to_pay = formatCents(totals.total);
-      order.total_installment_amount = formatCents(totals.total);
+      order.total_to_pay = formatMinor(totals.total);
+      order.total_installment_amount = formatMinor(totals.total);
       order.count_to_pay = split + (deposit > 0 ? 1 : 0);
       break;
     }
     case 'subscription':
-      order.monthly_amount = formatCents(totals.recurring);
+      order.monthly_amount = formatMinor(totals.recurring);
       order.scheduled_duration_unit = draft.scheduledUnit;
       order.recurring_collection_interval = draft.recurringInterval;
       break;

@@ -6,8 +6,9 @@ import { DURATION_UNITS, type DurationUnit, type PurchaseType } from '../common/
 import type { ApiContext, ApiHandler } from './api-context.ts';
 import { parseDayMonthYear } from './dates.ts';
 import { isObject, type JsonObject } from './http.ts';
-import { toCents } from './money.ts';
+import { readMinor } from './money.ts';
 import { buildOrder } from './order-builder.ts';
+import { scheduleInstalments } from './lifecycle.ts';
 import { priceLine, totalsOf, type LineRequest } from './pricing.ts';
 import type { OrderRecord, ProductRecord } from './records.ts';
 import {
@@ -56,7 +57,7 @@ function readWhole(
 function readMoney(source: JsonObject, key: string, errors: FieldErrors, path = key): number | null {
   const value = source[key];
   if (value === undefined || value === null || value === '') return null;
-  const cents = toCents(value);
+  const cents = readMinor(value);
   if (cents === null) {
     errors.add(path, NOT_A_NUMBER);
     return null;
@@ -134,7 +135,7 @@ function readLines(
     if (product.product_type !== type) {
       errors.add('order_products', `product type ${product.product_type} does not match ${type} order`);
     }
-    if (product.lock_price && amount !== null && amount !== toCents(product.price)) {
+    if (product.lock_price && amount !== null && amount !== readMinor(product.price)) {
       errors.add('order_products', `amount of product ${productId} cannot differ from its locked price`);
     }
     const line: LineRequest = {
@@ -196,6 +197,11 @@ function createOrder(context: ApiContext, type: PurchaseType): OrderRecord {
   }
 
   const lines = readLines(body, type, context, errors);
+  // ASSUMPTION: BillPro refuses an order whose currency is not its products' (no doc says how;
+  // an order in one currency charging a product priced in another would be a silent conversion).
+  const mismatched = lines.filter((line) => currency !== null && line.product.currency.toUpperCase() !== currency);
+  if (mismatched.length > 0)
+    errors.add('currency', `must be the currency of its products (${[...new Set(mismatched.map((l) => l.product.currency))].join(', ')})`);
   const product = lines.length === 1 ? lines[0]?.product : undefined;
   const productInterval = product?.scheduled_interval ? Number(product.scheduled_interval) : null;
 
@@ -234,7 +240,9 @@ function createOrder(context: ApiContext, type: PurchaseType): OrderRecord {
       errors.add('initial_amount', 'must be less than or equal to the order total');
     }
     // The product's deposit, unless the order's price leaves less than it to pay.
-    initialAmount = requestedDeposit ?? Math.min(toCents(product?.deposit_amount) ?? 0, total);
+    initialAmount = requestedDeposit ?? Math.min(readMinor(product?.deposit_amount) ?? 0, total);
+    // ASSUMPTION: start_date is DD/MM/YYYY like date_of_birth (the documented value was cut off,
+    // billpro-api.md §5.10) and may not be in the past.
     startDate = readOptionalText(body, 'start_date', errors);
     if (startDate !== null) {
       const startMs = parseDayMonthYear(startDate);
@@ -284,5 +292,6 @@ function createOrder(context: ApiContext, type: PurchaseType): OrderRecord {
     createdAtMs: state.clock.now(),
   });
   state.addOrder(order);
+  if (type === 'instalment' && state.instalmentsAt === 'creation') scheduleInstalments(state, order, state.clock.now());
   return order;
 }

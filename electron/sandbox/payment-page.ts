@@ -43,7 +43,7 @@ export function handlePaymentPage(
   const rows = order.products
     .map(
       (p) =>
-        `<tr><td>${escape(p.name)}</td><td>${p.qty}</td><td>${escape(p.amount)} ${escape(order.currency)}</td></tr>`,
+        `<tr><td>${escape(p.name ?? `Product ${p.product_id}`)}</td><td>${p.qty}</td><td>${escape(p.amount)} ${escape(order.currency)}</td></tr>`,
     )
     .join('');
   const html = `<!DOCTYPE html>

@@ -1,10 +1,16 @@
 /**
- * Order arithmetic, in cents. A line is the unit amount × qty, less its discount, plus its fee
- * and its tax; the product's percentages apply unless the order gives amounts
- * (billpro-api.md §2.3: overrides are amounts, never percentages). A subscription's regular
- * amount leaves out the discount and fee the product keeps for the initial payment only.
+ * Order arithmetic, in minor units. A line is the unit amount × qty, less its discount, plus its
+ * fee; the product's percentages apply unless the order gives amounts (billpro-api.md §2.3:
+ * overrides are amounts, never percentages). A subscription's regular amount leaves out the
+ * discount and fee the product keeps for the initial payment only.
+ *
+ * Prices include tax. The seed's product 1 (price 44.99, 5 % initial discount, 21 % tax) has
+ * `deposit_amount` 42.74 = 44.99 × 0.95: its first payment carries no tax on top. A line's tax is
+ * the part of its discounted amount that is tax (reported, never added).
+ * ASSUMPTION: the fee is outside the taxed amount; no doc says either way.
  */
-import { formatCents, percentOf, toCents } from './money.ts';
+import { splitInclusiveTax } from '../common/money.ts';
+import { formatMinor, percentOf, readMinor } from './money.ts';
 import type { OrderProductRecord, ProductRecord } from './records.ts';
 
 export interface LineRequest {
@@ -39,39 +45,38 @@ export interface OrderTotals {
 function productFee(product: ProductRecord, gross: number, qty: number): number {
   const fee = product.fee;
   if (!fee) return 0;
-  if (fee.amount !== undefined) return (toCents(fee.amount) ?? 0) * qty;
+  if (fee.amount !== undefined) return (readMinor(fee.amount) ?? 0) * qty;
   return fee.percentage !== undefined ? percentOf(gross, fee.percentage) : 0;
 }
 
 export function priceLine(request: LineRequest): PricedLine {
   const { product, qty } = request;
-  const unit = request.amount ?? toCents(product.price) ?? 0;
+  const unit = request.amount ?? readMinor(product.price) ?? 0;
   const gross = unit * qty;
   const discount =
     request.discount ?? (product.discount?.percentage ? percentOf(gross, product.discount.percentage) : 0);
   const fee = request.fee ?? productFee(product, gross, qty);
-  const taxOn = (base: number): number =>
-    request.tax ?? (product.tax?.percentage ? percentOf(base, product.tax.percentage) : 0);
-  const tax = taxOn(gross - discount);
+  const tax =
+    request.tax ?? (product.tax?.percentage ? splitInclusiveTax(gross - discount, product.tax.percentage).tax : 0);
 
   const recurringDiscount = product.discount_for_initial_payment_only ? 0 : discount;
   const recurringFee = product.fee_for_initial_payment_only ? 0 : fee;
-  const recurring = gross - recurringDiscount + recurringFee + taxOn(gross - recurringDiscount);
+  const recurring = gross - recurringDiscount + recurringFee;
 
   return {
     record: {
       product_id: product.id,
       qty,
-      amount: formatCents(unit),
-      discount_amount: formatCents(discount),
-      fee_amount: formatCents(fee),
-      tax_amount: formatCents(tax),
-      name: product.name,
+      amount: formatMinor(unit),
+      discount_amount: formatMinor(discount),
+      fee_amount: formatMinor(fee),
+      tax_amount: formatMinor(tax),
+      name: product.name ?? null,
     },
     discount,
     fee,
     tax,
-    total: gross - discount + fee + tax,
+    total: gross - discount + fee,
     recurring,
   };
 }

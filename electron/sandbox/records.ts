@@ -32,8 +32,9 @@ export interface AdjustmentRecord {
 export interface ProductRecord {
   id: number;
   product_id: string;
-  name: string;
-  description: string | null;
+  /** Absent on the documented product and on some seeded ones (the UI shows product_id). */
+  name?: string;
+  description?: string | null;
   currency: string;
   price: string;
   product_type: PurchaseType;
@@ -44,14 +45,14 @@ export interface ProductRecord {
   /** A string, as in the seed's documented product (`"scheduled_interval":"1"`). */
   scheduled_interval: string | null;
   scheduled_unit: DurationUnit | null;
-  split_number: number | null;
+  split_number?: number | null;
   fee_for_initial_payment_only: boolean;
   discount_for_initial_payment_only: boolean;
   deposit_amount: string | null;
   created_at: string;
   discount: AdjustmentRecord | null;
   tax: AdjustmentRecord | null;
-  fee: AdjustmentRecord | null;
+  fee?: AdjustmentRecord | null;
 }
 
 export interface OrganisationRecord {
@@ -99,7 +100,7 @@ export interface OrderProductRecord {
   discount_amount: string;
   fee_amount: string;
   tax_amount: string;
-  name: string;
+  name: string | null;
 }
 
 export interface OrderRecord {

@@ -11,7 +11,7 @@ import { notFound, pageOf, pathId, type ApiContext } from './api-context.ts';
 import { iso, parseIsoDateTime } from './dates.ts';
 import { httpError, type JsonObject } from './http.ts';
 import { ensureNextSubscriptionPayment, settleInstalment } from './lifecycle.ts';
-import { formatCents, toCents } from './money.ts';
+import { formatMinor, readMinor } from './money.ts';
 import { findOrder } from './orders.ts';
 import type { ScheduledPaymentRecord } from './records.ts';
 import { BLANK, FieldErrors, INVALID, NOT_A_NUMBER, NOT_INCLUDED, readOptionalText } from './validation.ts';
@@ -44,7 +44,7 @@ function readChanges(body: JsonObject, errors: FieldErrors, nowMs: number): Paym
 
   let amount: number | null = null;
   if (body.amount !== undefined && body.amount !== null) {
-    amount = toCents(body.amount);
+    amount = readMinor(body.amount);
     if (amount === null) errors.add('amount', NOT_A_NUMBER);
     else if (amount <= 0) errors.add('amount', 'must be greater than 0');
   }
@@ -109,7 +109,7 @@ export function updateScheduledPayment(context: ApiContext): ScheduledPaymentRec
 
   const now = state.nowIso();
   if (changes.amount !== null) {
-    payment.amount = formatCents(changes.amount);
+    payment.amount = formatMinor(changes.amount);
     // For subscriptions the new amount carries on to future billing events.
     if (order.order_type === 'subscription') order.monthly_amount = payment.amount;
   }
@@ -119,7 +119,7 @@ export function updateScheduledPayment(context: ApiContext): ScheduledPaymentRec
   if (changes.status !== null && changes.status !== payment.status) {
     if (changes.status === 'skipped' && order.order_type === 'instalment') {
       // A skipped amount is removed from the order total (billpro-api.md §3.5).
-      order.total_to_pay = formatCents((toCents(order.total_to_pay) ?? 0) - (toCents(payment.amount) ?? 0));
+      order.total_to_pay = formatMinor((readMinor(order.total_to_pay) ?? 0) - (readMinor(payment.amount) ?? 0));
     }
     payment.status = changes.status;
   }

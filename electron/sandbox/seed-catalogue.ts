@@ -5,7 +5,7 @@
  */
 import type { DurationUnit, PurchaseType } from '../common/wire.ts';
 import { DAY_MS, iso } from './dates.ts';
-import { formatCents, percentOf } from './money.ts';
+import { formatMinor, percentOf } from './money.ts';
 import type { MerchantProfile } from './profiles.ts';
 import type { Rng } from './prng.ts';
 import type { AdjustmentRecord, ProductRecord } from './records.ts';
@@ -166,13 +166,15 @@ function paymentConfig(
   }
 }
 
-/** The seed's documented example product, so product 1 of profile 1 looks exactly like the docs. */
-function documentedProduct(state: SandboxState, createdMs: number): ProductRecord {
+/**
+ * Product 1 of profile 1 is the seed's documented example, key for key and value for value
+ * (seed/billpro-get-started.txt, "Get the API response"): no name, description, split_number or
+ * fee, because the documented product has none.
+ */
+function documentedProduct(state: SandboxState): ProductRecord {
   return {
     id: state.nextId('product'),
     product_id: 'E2824181D8',
-    name: 'Gold Membership',
-    description: 'Monthly membership with all facilities included',
     currency: 'GBP',
     price: '44.99',
     product_type: 'subscription',
@@ -182,19 +184,29 @@ function documentedProduct(state: SandboxState, createdMs: number): ProductRecor
     product_group: 'Memberships',
     scheduled_interval: '1',
     scheduled_unit: 'MONTH',
-    split_number: null,
     fee_for_initial_payment_only: true,
     discount_for_initial_payment_only: true,
     deposit_amount: '42.74',
-    created_at: iso(createdMs),
-    discount: adjustment(DISCOUNTS[0]!, createdMs - 200 * DAY_MS),
-    tax: adjustment(
-      { name: 'VAT Spain', percentage: '21.00', description: 'Spain Value Added Tax 21%' },
-      createdMs - 210 * DAY_MS,
-    ),
-    fee: null,
+    created_at: '2024-02-12T15:12:37.314Z',
+    discount: {
+      name: 'Discount 5%',
+      percentage: '5.00',
+      description: 'Five Percent New Customer Discount',
+      created_at: '2022-05-05T15:23:16.666Z',
+      updated_at: '2022-06-14T10:45:13.933Z',
+    },
+    tax: {
+      name: 'VAT Spain',
+      percentage: '21.00',
+      description: 'Spain Value Added Tax 21%',
+      created_at: '2022-05-05T15:18:09.958Z',
+      updated_at: '2022-05-08T16:06:29.185Z',
+    },
   };
 }
+
+/** One product in this many has no name, like the documented one: the product_id path runs. */
+const NAMELESS_EVERY = 6;
 
 export function seedProducts(state: SandboxState, profile: MerchantProfile, count: number, rng: Rng): void {
   const theme = THEMES[profile.id] ?? THEMES[1]!;
@@ -208,8 +220,7 @@ export function seedProducts(state: SandboxState, profile: MerchantProfile, coun
 
   times.forEach((createdMs, index) => {
     if (profile.id === 1 && index === 0) {
-      state.addProduct(profile.id, documentedProduct(state, createdMs));
-      usedNames.set('Gold Membership', 1);
+      state.addProduct(profile.id, documentedProduct(state));
       return;
     }
     // The first four cover every type and stay active, so each type can always be ordered.
@@ -247,7 +258,7 @@ export function seedProducts(state: SandboxState, profile: MerchantProfile, coun
           rng.chance(0.5)
             ? {
                 name: 'Setup fee',
-                amount: formatCents(rng.pick([200, 500, 1000])),
+                amount: formatMinor(rng.pick([200, 500, 1000])),
                 description: 'One-off setup fee',
               }
             : { name: 'Card fee', percentage: '1.50', description: 'Card processing fee' },
@@ -257,17 +268,20 @@ export function seedProducts(state: SandboxState, profile: MerchantProfile, coun
     const discountForInitialOnly = type !== 'single_payment' && rng.chance(0.5);
     let deposit: string | null = null;
     if (type === 'instalment')
-      deposit = rng.chance(0.2) ? '0.00' : formatCents(Math.round((price * rng.int(10, 25)) / 100));
+      deposit = rng.chance(0.2) ? '0.00' : formatMinor(Math.round((price * rng.int(10, 25)) / 100));
+    // As the documented product: the first payment is the price less the discount, tax included.
     if (type === 'subscription')
-      deposit = formatCents(price - (discount?.percentage ? percentOf(price, discount.percentage) : 0));
+      deposit = formatMinor(price - (discount?.percentage ? percentOf(price, discount.percentage) : 0));
 
+    const nameless = index % NAMELESS_EVERY === NAMELESS_EVERY - 1;
     const product: ProductRecord = {
       id: state.nextId('product'),
       product_id: rng.hex(10).toUpperCase(),
-      name,
+      // ASSUMPTION: a product without a name omits the key, as the documented product does.
+      ...(nameless ? {} : { name }),
       description: rng.chance(0.7) ? `${name} from ${profile.name}` : null,
       currency,
-      price: formatCents(price),
+      price: formatMinor(price),
       product_type: type,
       product_status: index >= TYPE_ORDER.length && rng.chance(0.1) ? 'inactive' : 'active',
       lock_price: rng.chance(0.3),

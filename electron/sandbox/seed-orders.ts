@@ -5,6 +5,7 @@
  * collected every event…), and live orders keep their next events in the future, so moving the
  * clock collects them like new ones.
  */
+import { timestampMs } from '../common/time.ts';
 import type {
   DurationUnit,
   OrderStatus,
@@ -12,7 +13,7 @@ import type {
   ScheduledPaymentStatus,
 } from '../common/wire.ts';
 import { addInterval, approxIntervalDays, DAY_MS, iso } from './dates.ts';
-import { formatCents, toCents } from './money.ts';
+import { formatMinor, readMinor } from './money.ts';
 import { buildOrder } from './order-builder.ts';
 import { splitBalance } from './pricing.ts';
 import type { MerchantProfile } from './profiles.ts';
@@ -237,7 +238,7 @@ function addEvents(state: SandboxState, order: OrderRecord, plan: Plan, rng: Rng
   const amounts =
     order.order_type === 'instalment'
       ? splitBalance(
-          (toCents(order.total_installment_amount) ?? 0) - (toCents(order.initial_amount) ?? 0),
+          (readMinor(order.total_installment_amount) ?? 0) - (readMinor(order.initial_amount) ?? 0),
           plan.events.length,
         )
       : null;
@@ -246,7 +247,7 @@ function addEvents(state: SandboxState, order: OrderRecord, plan: Plan, rng: Rng
   let created = iso(plan.activatedMs);
   const orderUpdated = order.updated_at;
   plan.events.forEach((event, k) => {
-    const amount = amounts ? formatCents(amounts[k] ?? 0) : (regular ?? formatCents(rng.int(500, 20000)));
+    const amount = amounts ? formatMinor(amounts[k] ?? 0) : (regular ?? formatMinor(rng.int(500, 20000)));
     const at = iso(event.atMs);
     let updated: string;
     if (event.status === 'cancelled' || event.status === 'paused') updated = orderUpdated;
@@ -276,7 +277,7 @@ export function seedOrders(state: SandboxState, profile: MerchantProfile, count:
   const plans = Array.from({ length: count }, () => planOrder(products, now, rng));
   // Ids follow creation time, as on a real platform.
   plans.sort((a, b) => a.createdMs - b.createdMs);
-  const customerTimes = data.customers.map((c) => Date.parse(c.created_at));
+  const customerTimes = data.customers.map((c) => timestampMs(c.created_at));
 
   plans.forEach((plan, index) => {
     // A customer who existed when the order was placed (customers are in creation order).
@@ -290,12 +291,12 @@ export function seedOrders(state: SandboxState, profile: MerchantProfile, count:
     const customer = data.customers[rng.int(0, low)]!;
     const { product } = plan;
     const qty = plan.type === 'single_payment' && rng.chance(0.3) ? rng.int(2, 3) : 1;
-    const price = toCents(product.price) ?? 0;
+    const price = readMinor(product.price) ?? 0;
     const amount =
       !product.lock_price && rng.chance(0.1) ? Math.round(price * (0.8 + rng.next() * 0.4)) : undefined;
     const deposit =
       plan.type === 'instalment'
-        ? Math.min(toCents(product.deposit_amount) ?? 0, (amount ?? price) * qty)
+        ? Math.min(readMinor(product.deposit_amount) ?? 0, (amount ?? price) * qty)
         : null;
     const fromUi = plan.status === 'draft' || plan.status === 'rejected' || rng.chance(0.1);
     const { unit, interval } = schedule(product);
@@ -313,7 +314,7 @@ export function seedOrders(state: SandboxState, profile: MerchantProfile, count:
           ])
         : null,
       description: rng.chance(0.1)
-        ? `${product.name} for ${customer.first_name} ${customer.last_name}`
+        ? `${product.name ?? product.product_id} for ${customer.first_name} ${customer.last_name}`
         : null,
       lines: [{ product, qty, amount }],
       initialAmount: deposit,

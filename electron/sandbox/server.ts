@@ -3,6 +3,7 @@
  * /api/v1 (the same paths, shapes and errors the Desk's client expects), sandbox-only controls
  * at /__sandbox, and payment-link pages at /pay/<id>. The Desk talks to it like to any BillPro.
  */
+import { timestampMs } from '../common/time.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleApi, matchRoute, type ApiOptions } from './api.ts';
@@ -24,8 +25,10 @@ import { MERCHANT_PROFILES } from './profiles.ts';
 import { DEFAULT_SEED_SIZES, seedSandbox } from './seed.ts';
 import { SandboxState } from './state.ts';
 import { RequestCounter } from './stats.ts';
+import type { WireVariations } from './wire-variations.ts';
 
 export type { SandboxToken } from './auth.ts';
+export type { WireVariations } from './wire-variations.ts';
 
 export interface SandboxOptions {
   /** 0 (the default) picks a free port. */
@@ -42,6 +45,13 @@ export interface SandboxOptions {
   notFoundStatus?: 404 | 422;
   /** False makes the undocumented GET /orders answer 404, as a real BillPro may. Default true. */
   listOrders?: boolean;
+  /**
+   * When instalment billing events are created: with the order (default, as the scheduled-payments
+   * page says) or when the initial payment is approved.
+   */
+  instalmentsAt?: 'creation' | 'activation';
+  /** Answer-shape variations (envelope, ids, amounts, timestamps, names); none by default. */
+  wire?: WireVariations;
   /** No request log on stderr. Default true; the CLI turns the log on. */
   quiet?: boolean;
 
@@ -118,7 +128,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     customers: size('customers', options.customers, DEFAULT_SEED_SIZES.customers),
     orders: size('orders', options.orders, DEFAULT_SEED_SIZES.orders),
   };
-  const clockStartMs = Date.parse(options.clockStart ?? DEFAULT_CLOCK_START);
+  const clockStartMs = timestampMs(options.clockStart ?? DEFAULT_CLOCK_START);
   if (Number.isNaN(clockStartMs)) throw new Error('sandbox option clockStart must be an ISO 8601 date-time');
   const quiet = options.quiet ?? true;
   const log = (line: string): void => {
@@ -126,6 +136,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   };
 
   const state = new SandboxState(MERCHANT_PROFILES, clockStartMs, seed);
+  state.instalmentsAt = options.instalmentsAt ?? 'creation';
   const tokens = sandboxTokens(seed);
   const book = new TokenBook(tokens);
   const faults = new FaultInjector(seed);
@@ -143,6 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     notFoundStatus: options.notFoundStatus ?? 404,
     listOrders: options.listOrders ?? true,
     paging,
+    wire: { ...options.wire },
     onError: (error) =>
       log(`sandbox error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   };
@@ -184,6 +196,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       path: apiPath,
       query: url.searchParams,
       authorization: req.headers.authorization,
+      contentType: req.headers['content-type'],
       body,
     });
     if (fault?.kind === 'reset_after') req.socket.destroy();
@@ -210,7 +223,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         send(
           res,
           handleControl(
-            { state, tokens: book, faults, requests },
+            {
+              state,
+              tokens: book,
+              faults,
+              requests,
+              wire: {
+                get current() {
+                  return apiOptions.wire;
+                },
+                set current(value: WireVariations) {
+                  apiOptions.wire = { ...value };
+                },
+              },
+            },
             {
               method,
               path: path.slice(CONTROL_BASE.length) || '/',

@@ -63,6 +63,8 @@ export class SandboxState {
   readonly rng: Rng;
   /** `http://127.0.0.1:P`, for payment links. */
   origin = '';
+  /** When an instalment order's billing events are created (lifecycle.ts scheduleInstalments). */
+  instalmentsAt: 'creation' | 'activation' = 'creation';
   /** How customer phones are checked (POST /__sandbox/rules switches it). */
   phoneRule: PhoneRule = 'country';
   private readonly lastIds: Record<IdKind, number> = {

@@ -11,7 +11,7 @@ import { DeskError } from '../../electron/common/errors.ts';
 import { OrderInput, type Customer, type Product } from '../../electron/common/wire.ts';
 import { BillProClient } from '../../electron/core/billpro/client.ts';
 import { startSandbox, type RunningSandbox } from '../../electron/sandbox/server.ts';
-import { toCents } from '../../renderer/src/views/orders/cents.ts';
+import { toMinorUnits as toCents } from '../../electron/common/money.ts';
 import type { PurchaseType } from '../../renderer/src/views/orders/order-filters.svelte.ts';
 import { OrderWizard, type WizardDesk } from '../../renderer/src/views/orders/order-wizard.svelte.ts';
 import { savedDrafts } from '../../renderer/src/views/orders/saved-drafts.ts';

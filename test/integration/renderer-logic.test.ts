@@ -9,7 +9,7 @@ import { BillProClient } from '../../electron/core/billpro/client.ts';
 import { OrderInput, type Customer, type Product } from '../../electron/common/wire.ts';
 import { startSandbox, type RunningSandbox } from '../../electron/sandbox/server.ts';
 import { toCsv } from '../../renderer/src/lib/csv.ts';
-import { formatCents, toCents } from '../../renderer/src/views/orders/cents.ts';
+import { formatMinorUnits as formatCents, toMinorUnits as toCents } from '../../electron/common/money.ts';
 import { emptyDraft, newLine, orderBody, prefillSchedule, totalsOf } from '../../renderer/src/views/orders/order-draft.ts';
 import {
   dayMonthYearToIso,

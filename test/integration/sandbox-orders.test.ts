@@ -212,7 +212,7 @@ describe('creating orders', () => {
     });
     expect(response.status).toBe(422);
     expect(response.json).toEqual({
-      currency: ['is not included in the list'],
+      currency: ['is not included in the list', `must be the currency of its products (${p.currency})`],
       customer_id: ['must exist'],
       order_products: ['product 99999999 does not exist', 'qty must be greater than or equal to 1'],
     });
@@ -327,21 +327,23 @@ describe('order lifecycle', () => {
     expect(again.json).toEqual({ error: 'Order is already cancelled' });
   });
 
-  it('activates an instalment order with all its billing events, and completes it when all are collected', async () => {
+  it('creates an instalment order with all its billing events, activates it, and completes it when all are collected', async () => {
     const p = product('instalment', (x) => !x.lock_payment_config);
+    // The scheduled-payments page: BillPro creates every billing event when the order is created.
+    const createdAt = Date.parse((await http.control<{ now: string }>('GET', '/clock')).now);
     const order = await create('instalment', p, {
       split_number: 3,
       scheduled_unit: 'WEEK',
       scheduled_interval: 2,
       initial_amount: 0,
     });
-    expect(await payments(order.id)).toEqual([]);
-    const activatedAt = Date.parse((await http.control<{ now: string }>('GET', '/clock')).now);
+    const atCreation = await payments(order.id);
+    expect(atCreation).toHaveLength(3);
     expect((await pay(order.id)).status).toBe('active');
     const events = await payments(order.id);
-    expect(events).toHaveLength(3);
+    expect(events.map((e) => e.id)).toEqual(atCreation.map((e) => e.id));
     expect(events.every((e) => e.status === 'scheduled' && e.scheduled_duration_unit === 'WEEK')).toBe(true);
-    const days = events.map((e) => Math.round((Date.parse(e.scheduled_at) - activatedAt) / 86_400_000));
+    const days = events.map((e) => Math.round((Date.parse(e.scheduled_at) - createdAt) / 86_400_000));
     expect(days).toEqual([14, 28, 42]);
     expect(events.reduce((sum, e) => sum + cents(e.amount), 0)).toBe(cents(order.total_amount));
 

@@ -38,6 +38,13 @@ describe('errorFromResponse', () => {
       [404, { error: 'Not found' }, 'NOT_FOUND'],
       [422, { error: 'Order not found' }, 'NOT_FOUND'],
       [422, { phone: ['is invalid'] }, 'VALIDATION'],
+      // The audit's not-found: a bare "Bad Request" 422 on a read of one record.
+      [422, { error: 'Bad Request' }, 'NOT_FOUND'],
+      [422, {}, 'NOT_FOUND'],
+      // Rails' wording for a missing record.
+      [422, { error: "Couldn't find Order with 'id'=7" }, 'NOT_FOUND'],
+      [400, { error: "Couldn't find Order with 'id'=7" }, 'NOT_FOUND'],
+      [422, { error: 'Record not found' }, 'NOT_FOUND'],
       [422, { error: 'Order is already cancelled' }, 'CONFLICT'],
       [422, { error: 'Scheduled payment cannot be updated in status complete' }, 'CONFLICT'],
       [409, {}, 'CONFLICT'],
@@ -53,6 +60,15 @@ describe('errorFromResponse', () => {
         code,
       ]);
     }
+  });
+
+  it('does not read a bare 422 on a write as not-found: there it may be any refusal', () => {
+    expect(errorFromResponse(ctx('PUT'), reply(422, { error: 'Bad Request' })).code).toBe('BAD_INPUT');
+    expect(errorFromResponse(ctx('PUT'), reply(422, { error: "Couldn't find Order with 'id'=7" })).code).toBe('NOT_FOUND');
+    const list = { ...ctx(), endpoint: 'listOrders' as const };
+    expect(errorFromResponse(list, reply(422, { error: 'Bad Request' })).code).toBe('NOT_FOUND');
+    const listCustomers = { ...ctx(), endpoint: 'listCustomers' as const };
+    expect(errorFromResponse(listCustomers, reply(422, { error: 'Bad Request' })).code).toBe('BAD_INPUT');
   });
 
   it('keeps 422 field errors verbatim, also under an errors root', () => {

@@ -2,7 +2,7 @@
  * What a person types becomes a safe FTS5 prefix query; amounts become cents without floats.
  */
 import { describe, expect, it } from 'vitest';
-import { toCents, toFtsQuery } from '../../electron/core/store/index.ts';
+import { toFtsQuery } from '../../electron/core/store/index.ts';
 
 describe('toFtsQuery', () => {
   it('makes every word a quoted prefix phrase', () => {
@@ -48,23 +48,5 @@ describe('toFtsQuery', () => {
   it('caps the number of words', () => {
     const query = toFtsQuery(Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '));
     expect(query?.split(' ')).toHaveLength(16);
-  });
-});
-
-describe('toCents', () => {
-  it('converts BillPro amounts exactly', () => {
-    expect(toCents('20.00')).toBe(2000);
-    expect(toCents('20')).toBe(2000);
-    expect(toCents('10.5')).toBe(1050);
-    expect(toCents('0.07')).toBe(7);
-    expect(toCents('-3.10')).toBe(-310);
-    expect(toCents('1.005')).toBe(101);
-    expect(toCents('1.004')).toBe(100);
-    expect(toCents('123456789.99')).toBe(12345678999);
-  });
-
-  it('returns null for what is not an amount', () => {
-    expect(toCents('abc')).toBeNull();
-    expect(toCents('1e3')).toBeNull();
   });
 });

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { DeskError } from '../../common/errors.ts';
 import { fieldErrorsOf } from '../../common/issues.ts';
 import { CREATE_ORDER_ENDPOINT, QUERY } from '../../common/endpoints.ts';
-import { readList, readOne, readOneOrAcknowledgement } from './envelope.ts';
+import { readList, readOne, readOneOrAcknowledgement, receivedCount } from './envelope.ts';
 import { Transport } from './transport.ts';
 import type { BillProConnection, TransportOptions } from './transport.ts';
 import {
@@ -356,7 +356,7 @@ async function* pages<T extends { id: number }>(
   for (;;) {
     opts.signal?.throwIfAborted();
     const items = await fetchPage(page);
-    if (items.length === 0) return;
+    if (receivedCount(items) === 0) return;
     const ids = items.map((item) => item.id).join(',');
     if (ids === previous) {
       if (opts.repeatEnds) return;

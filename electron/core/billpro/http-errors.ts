@@ -11,6 +11,7 @@ import { DeskError } from '../../common/errors.ts';
 import type { FieldErrors } from '../../common/errors.ts';
 import type { EndpointName, HttpMethod } from '../../common/endpoints.ts';
 import { CustomerInput, ErrorBody, OrderInput, ScheduledPaymentUpdate, ValidationErrorBody } from '../../common/wire.ts';
+import { readHttpDate } from '../../common/time.ts';
 
 /** What the error messages may say about the request. Never holds the token. */
 export interface RequestContext {
@@ -56,7 +57,41 @@ const CONFLICT_WORDING = new RegExp(
   'i',
 );
 
-const NOT_FOUND_WORDING = /\bnot found\b|\bdoes not exist\b|\bno such\b|\bcould not find\b/i;
+/**
+ * Not-found in words: "Not found", "Record not found", Rails' "Couldn't find Order with 'id'=7",
+ * "does not exist", "no such …".
+ */
+const NOT_FOUND_WORDING = /\bnot[ _]found\b|\bdoes not exist\b|\bno such\b|\bcould(?:n[’']t| not) find\b/i;
+
+/** The audit's not-found body, `{"error":"Bad Request"}` with 422 (billpro-api.md §1.6). */
+const GENERIC_BAD_REQUEST = /^bad request\.?$/i;
+
+/** Reads of one record (or of the undocumented order list), where a bare 422 can only mean "no such". */
+const READS_BY_ID = new Set<EndpointName>(['getProduct', 'getCustomer', 'getOrder', 'listOrders', 'listScheduledPayments']);
+
+/**
+ * True when an error answer means "BillPro has no such record": 404/410; a 400/422 whose words
+ * say so; or, for a read of one record, a 422 with no field errors and only a generic message
+ * (assumption `errors.not-found-as-422`).
+ */
+export function meansNotFound(
+  status: number,
+  endpoint: EndpointName,
+  method: HttpMethod,
+  fields: FieldErrors | undefined,
+  serverText: string | undefined,
+): boolean {
+  if (status === 404 || status === 410) return true;
+  if (status !== 400 && status !== 422) return false;
+  if (fields) return false;
+  if (serverText && NOT_FOUND_WORDING.test(serverText)) return true;
+  return (
+    status === 422 &&
+    method === 'GET' &&
+    READS_BY_ID.has(endpoint) &&
+    (serverText === undefined || GENERIC_BAD_REQUEST.test(serverText))
+  );
+}
 
 const PROFILE_REQUIRED_WORDING = /profile_id/i;
 
@@ -97,12 +132,9 @@ export function errorFromResponse(
     );
   }
 
-  // The audit says BillPro answers not-found with 422 (billpro-api.md §1.6): judge it by its words.
-  if (
-    status === 404 ||
-    status === 410 ||
-    (status === 422 && !fields && serverText && NOT_FOUND_WORDING.test(serverText))
-  ) {
+  // The audit says BillPro answers not-found with 422 (billpro-api.md §1.6): judged by its words
+  // and by what was asked.
+  if (meansNotFound(status, ctx.endpoint, ctx.method, fields, serverText)) {
     return new DeskError(
       'NOT_FOUND',
       `BillPro has no ${ctx.subject}. It may have been removed, or it belongs to another merchant profile.`,
@@ -230,10 +262,9 @@ export function parseRetryAfter(
   if (value === null || value === undefined) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number.parseInt(trimmed, 10) * 1000;
-  // Date.parse also takes loose forms like "5.5"; only a real date is trusted.
-  if (!/[a-z]/i.test(trimmed)) return undefined;
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
+  // Only an HTTP date (IMF-fixdate) is trusted; anything looser is ignored.
+  const at = readHttpDate(trimmed);
+  if (at === null) return undefined;
   return Math.max(0, at - now);
 }
 

@@ -13,7 +13,7 @@ import { DeskError, isTransient } from '../../common/errors.ts';
 import { ENDPOINTS, QUERY, fillPath } from '../../common/endpoints.ts';
 import type { EndpointName, HttpMethod } from '../../common/endpoints.ts';
 import { isPersistentReadFailure } from './envelope.ts';
-import type { ReadContext, SuccessReply } from './envelope.ts';
+import type { ReadContext, ReadProblem, SuccessReply } from './envelope.ts';
 import { errorFromFailure, errorFromResponse } from './http-errors.ts';
 import { protectSecret } from '../log.ts';
 import { redactor } from '../redact.ts';
@@ -45,6 +45,10 @@ export interface TransportOptions {
   userAgent?: string;
   /** Told about each attempt's outcome (for connectivity); carries no token. */
   onAttempt?: (attempt: AttemptReport) => void;
+  /** Told about each record Desk could not read (shapes only, no values). */
+  onReadProblem?: (problem: ReadProblem) => void;
+  /** Told each 2xx answer's text, for the compatibility check (which reports shapes only). */
+  onSuccessBody?: (endpoint: EndpointName, text: string) => void;
 }
 
 export interface AttemptReport {
@@ -90,7 +94,9 @@ export class Transport {
   readonly #redactor: (text: string) => string;
   readonly #profileId: number | null;
   readonly #host: string;
-  readonly #options: Required<Omit<TransportOptions, 'onAttempt'>>;
+  readonly #options: Required<Omit<TransportOptions, 'onAttempt' | 'onReadProblem' | 'onSuccessBody'>>;
+  readonly #onSuccessBody: ((endpoint: EndpointName, text: string) => void) | undefined;
+  readonly #onReadProblem: ((problem: ReadProblem) => void) | undefined;
   readonly #onAttempt: TransportOptions['onAttempt'];
 
   constructor(connection: BillProConnection, options: TransportOptions = {}) {
@@ -141,6 +147,8 @@ export class Transport {
       userAgent: options.userAgent ?? DEFAULTS.userAgent,
     };
     this.#onAttempt = options.onAttempt;
+    this.#onReadProblem = options.onReadProblem;
+    this.#onSuccessBody = options.onSuccessBody;
   }
 
   get profileId(): number | null {
@@ -248,7 +256,9 @@ export class Transport {
           subject: ctx.subject,
           write: init.method !== 'GET',
           redact: ctx.redact,
+          report: this.#onReadProblem,
         };
+        this.#onSuccessBody?.(call.endpoint, text);
         const value = call.read({ status: response.status, text, contentType }, readCtx);
         return { value, status: response.status };
       }

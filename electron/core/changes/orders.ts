@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { DeskError } from '../../common/errors.ts';
+import { formatMinorUnits, toMinorUnits } from '../../common/money.ts';
 import { orderNameInSentence } from '../../common/names.ts';
 import { OrderInput, PurchaseType, type Order, type OrderStatus } from '../../common/wire.ts';
 import { isListOrdersUnsupported, type BillProClient } from '../billpro/client.ts';
@@ -133,7 +134,7 @@ function newInvoiceId(): string {
 }
 
 function toMoney(cents: number): string {
-  return (cents / 100).toFixed(2);
+  return formatMinorUnits(cents);
 }
 
 /**
@@ -160,15 +161,13 @@ export function planOrderCreate(cache: Cache, purchaseType: PurchaseType, order:
   const body: OrderInput = { ...order, customer_id: customer.id, invoice_id: order.invoice_id?.trim() || newInvoiceId() };
   const tempId = cache.newTempId();
   const now = new Date().toISOString();
-  const cents = (v: string | undefined | null) => Math.round(Number(v ?? 0) * 100);
-  let subtotal = 0;
+  const cents = (v: string | undefined | null) => toMinorUnits(v ?? '0') ?? 0;
   let discount = 0;
   let fee = 0;
   let tax = 0;
   const products = lines.map(({ line, product }) => {
-    const qty = line.qty ?? 1;
+    const qty = line.qty ?? null;
     const amount = line.amount ?? product.price;
-    subtotal += cents(amount) * qty;
     discount += cents(line.discount_amount);
     fee += cents(line.fee_amount);
     tax += cents(line.tax_amount);
@@ -194,7 +193,8 @@ export function planOrderCreate(cache: Cache, purchaseType: PurchaseType, order:
     total_discount_amount: toMoney(discount),
     total_fee_amount: toMoney(fee),
     total_tax_amount: toMoney(tax),
-    total_amount: toMoney(subtotal - discount + fee + tax),
+    // Unknown until BillPro answers: a total is BillPro's figure, never Desk's reconstruction.
+    total_amount: null,
     note: body.note ?? null,
     order_source: 2,
     created_at: now,

@@ -2,6 +2,8 @@
  * Scheduled-payment changes (billpro-api.md §4): skip, reschedule and change the billing
  * interval are all one update. Activity names each by the button the person clicked.
  */
+import { toMinorUnits } from '../../common/money.ts';
+import { timestampMs } from '../../common/time.ts';
 import { DeskError } from '../../common/errors.ts';
 import { orderNameInSentence } from '../../common/names.ts';
 import { ScheduledPaymentUpdate, type ScheduledPayment } from '../../common/wire.ts';
@@ -35,10 +37,10 @@ function label(update: ScheduledPaymentUpdate, targetId: number, cache: Cache): 
 /** Whether BillPro's payment shows everything the update set. */
 export function updateLanded(update: ScheduledPaymentUpdate, current: ScheduledPayment): boolean {
   if (update.status !== undefined && update.status !== current.status) return false;
-  if (update.scheduled_at !== undefined && Date.parse(update.scheduled_at) !== Date.parse(current.scheduled_at)) return false;
+  if (update.scheduled_at !== undefined && timestampMs(update.scheduled_at) !== timestampMs(current.scheduled_at)) return false;
   if (update.scheduled_interval !== undefined && update.scheduled_interval !== current.scheduled_interval) return false;
   if (update.scheduled_duration_unit !== undefined && update.scheduled_duration_unit !== current.scheduled_duration_unit) return false;
-  if (update.amount !== undefined && Number(update.amount) !== Number(current.amount)) return false;
+  if (update.amount !== undefined && toMinorUnits(update.amount) !== toMinorUnits(current.amount)) return false;
   return true;
 }
 
@@ -66,7 +68,7 @@ export function planPaymentUpdate(cache: Cache, id: number, update: ScheduledPay
   if (!UPDATABLE.has(current.entity.status)) {
     throw new DeskError('CONFLICT', `A ${current.entity.status} payment cannot be changed.`);
   }
-  if (update.scheduled_at && Date.parse(update.scheduled_at) <= Date.now()) {
+  if (update.scheduled_at && timestampMs(update.scheduled_at) <= Date.now()) {
     throw new DeskError('VALIDATION', 'Pick a date in the future.', { fields: { scheduled_at: ['must be in the future'] } });
   }
   const entity = { ...current.entity, ...update, updated_at: new Date().toISOString() };

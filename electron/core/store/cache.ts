@@ -277,6 +277,11 @@ export class Cache {
   }
 
   /** Drops one row (BillPro said it no longer exists). Returns whether a row was there. */
+  /** BillPro listed this row in run `run`, though Desk could not read its new version: keep it. */
+  markSeen(collection: Collection, id: number, run: number): void {
+    this.#db.run(`UPDATE ${TABLES[collection]} SET seen_run = max(seen_run, :run) WHERE id = :id`, { id, run });
+  }
+
   remove(collection: Collection, id: number): boolean {
     return this.#db.run(`DELETE FROM ${TABLES[collection]} WHERE id = :id`, { id }).changes > 0;
   }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import {
   Customer,
   Order,
+  OrderObject,
   Product,
   ScheduledPayment,
   type OrderStatus,
@@ -13,6 +14,9 @@ import {
   type ScheduledPaymentStatus,
 } from '../../common/wire.ts';
 import type { SqlParams, SqlValue } from './database.ts';
+import { DeskError } from '../../common/errors.ts';
+import { toMinorUnits } from '../../common/money.ts';
+import { normaliseTimestamp } from '../../common/time.ts';
 import type { SYNC_COLLECTIONS } from '../../common/contract.ts';
 
 type SyncCollection = (typeof SYNC_COLLECTIONS)[number];
@@ -39,7 +43,7 @@ export const CachedId = z
 
 // Offline-created customers, orders and scheduled payments carry temp ids, also in references.
 const CachedCustomer = Customer.extend({ id: CachedId });
-const CachedOrder = Order.extend({ id: CachedId, customer_id: CachedId });
+const CachedOrder = OrderObject.extend({ id: CachedId, customer_id: CachedId });
 const CachedScheduledPayment = ScheduledPayment.extend({ id: CachedId, order_id: CachedId });
 
 export const ENTITY_SCHEMAS: { [C in Collection]: z.ZodType<EntityMap[C]> } = {
@@ -276,8 +280,8 @@ export const TO_COLUMNS: {
     product_status: p.product_status,
     product_group: p.product_group ?? null,
     currency: p.currency.toUpperCase(),
-    price_cents: toCents(p.price),
-    created_at: normaliseTime(p.created_at),
+    price_cents: toMinorUnits(p.price),
+    created_at: p.created_at,
   }),
   customers: (c) => ({
     customer_id: c.customer_id,
@@ -285,7 +289,7 @@ export const TO_COLUMNS: {
     first_name: c.first_name,
     last_name: c.last_name,
     org_name: c.organisation?.name ?? null,
-    created_at: normaliseTime(c.created_at),
+    created_at: c.created_at,
   }),
   orders: (o, productName) => ({
     invoice_id: o.invoice_id ?? null,
@@ -294,7 +298,7 @@ export const TO_COLUMNS: {
     customer_id: o.customer_id,
     currency: o.currency?.toUpperCase() ?? null,
     total_cents: orderTotalCents(o),
-    created_at: o.created_at ? normaliseTime(o.created_at) : null,
+    created_at: o.created_at ?? null,
     product_text: o.products
       .map((line) => line.name ?? productName(line.product_id) ?? '')
       .join(' ')
@@ -303,34 +307,30 @@ export const TO_COLUMNS: {
   scheduledPayments: (s) => ({
     order_id: s.order_id,
     status: s.status,
-    scheduled_at: normaliseTime(s.scheduled_at),
-    amount_cents: toCents(s.amount),
+    scheduled_at: s.scheduled_at,
+    amount_cents: toMinorUnits(s.amount),
   }),
 };
 
 /**
- * ASSUMPTION (follows wire.ts): the grand total is `total_amount`, else `total_to_pay`, else the
- * sum of the lines' `amount × qty`.
+ * The `*_cents` columns hold hundredths whatever the currency (sorting and sums only; an amount
+ * with more decimals is null there, and its text stays in the row).
+ *
+ * The order's total as BillPro gave it (`total_amount`, else `total_to_pay`); null
+ * ("unknown") when BillPro gave none. It is never rebuilt from the lines: their discount, fee
+ * and tax would be guessed.
  */
 function orderTotalCents(order: Order): number | null {
   const total = order.total_amount ?? order.total_to_pay;
-  if (total !== null && total !== undefined) return toCents(total);
-  if (order.products.length === 0) return null;
-  return order.products.reduce((sum, line) => sum + (toCents(line.amount) ?? 0) * line.qty, 0);
+  return total === null || total === undefined ? null : toMinorUnits(total);
 }
 
-/** A decimal amount string in hundredths, rounded half away from zero, without floats. */
-export function toCents(amount: string): number | null {
-  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(amount.trim());
-  if (!match) return null;
-  const [, sign = '', whole = '0', fraction = ''] = match;
-  const thousandths = Number(whole) * 1000 + Number((fraction + '000').slice(0, 3));
-  const cents = Math.floor((thousandths + 5) / 10);
-  return sign === '-' && cents !== 0 ? -cents : cents;
-}
-
-/** ISO 8601 in one spelling (`…T…Z` with milliseconds) so text order is time order. */
+/**
+ * A time range bound from the Desk's own filters, in the cache's one spelling. Refused loudly when
+ * it is not a timestamp: a silently wrong bound would hide rows.
+ */
 export function normaliseTime(value: string): string {
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? value : new Date(time).toISOString();
+  const iso = normaliseTimestamp(value);
+  if (iso === null) throw new DeskError('BAD_INPUT', `“${value.slice(0, 40)}” is not an ISO 8601 date-time.`);
+  return iso;
 }

@@ -7,7 +7,6 @@ export {
   COLLECTIONS,
   TABLES,
   SORT_FIELDS,
-  toCents,
   type Collection,
   type EntityMap,
   type FilterMap,

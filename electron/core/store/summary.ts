@@ -3,12 +3,13 @@
  * same at 600 orders or 100,000: orders by status, order value per month and currency, and the
  * scheduled payments due in the coming days.
  */
+import { formatMinorUnits } from '../../common/money.ts';
 import { num, str, type Connection } from './database.ts';
 
 export interface DashboardSummary {
   ordersByStatus: { status: string; count: number }[];
   /** Order value by the month the order was created, per currency; cancelled orders left out. */
-  valueByMonth: { month: string; currency: string; amount: string; orders: number }[];
+  valueByMonth: { month: string; currency: string; amount: string; orders: number; withoutTotal: number }[];
   /** Scheduled payments due from now for `days` days, by day and by their order's currency. */
   paymentsDue: { date: string; currency: string; count: number; amount: string }[];
   totals: { orders: number; customers: number; products: number };
@@ -17,7 +18,8 @@ export interface DashboardSummary {
 export function dashboardSummary(db: Connection, now: Date, options: { months: number; days: number }): DashboardSummary {
   const monthsFrom = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (options.months - 1), 1)).toISOString();
   const dueTo = new Date(now.getTime() + options.days * 86_400_000).toISOString();
-  const money = (cents: number) => (cents / 100).toFixed(2);
+  // The cache's *_cents columns are hundredths whatever the currency (collections.ts).
+  const money = (cents: number) => formatMinorUnits(cents, null);
   return {
     ordersByStatus: db
       .all('SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY n DESC')
@@ -25,13 +27,14 @@ export function dashboardSummary(db: Connection, now: Date, options: { months: n
     valueByMonth: db
       .all(
         `SELECT substr(created_at, 1, 7) AS month, coalesce(currency, '') AS currency,
-                sum(coalesce(total_cents, 0)) AS cents, count(*) AS n
+                coalesce(sum(total_cents), 0) AS cents, count(*) AS n,
+                sum(CASE WHEN total_cents IS NULL THEN 1 ELSE 0 END) AS unknown
            FROM orders
           WHERE created_at >= :from AND status <> 'cancelled'
           GROUP BY month, currency ORDER BY month, currency`,
         { from: monthsFrom },
       )
-      .map((r) => ({ month: str(r, 'month'), currency: str(r, 'currency'), amount: money(num(r, 'cents')), orders: num(r, 'n') })),
+      .map((r) => ({ month: str(r, 'month'), currency: str(r, 'currency'), amount: money(num(r, 'cents')), orders: num(r, 'n'), withoutTotal: num(r, 'unknown') })),
     paymentsDue: db
       .all(
         `SELECT substr(p.scheduled_at, 1, 10) AS day, coalesce(o.currency, '') AS currency,

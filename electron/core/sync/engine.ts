@@ -17,6 +17,7 @@
 import { DeskError, isDeskError } from '../../common/errors.ts';
 import type { OrderStatus } from '../../common/wire.ts';
 import { isListOrdersUnsupported, type BillProClient } from '../billpro/client.ts';
+import { isPersistentReadFailure } from '../billpro/envelope.ts';
 import type { Collection, Store } from '../store/index.ts';
 import type { RequestBudget } from './budget.ts';
 import type { SyncPlan } from './plan.ts';
@@ -369,7 +370,7 @@ export class SyncEngine {
             onProgress: (p) => this.#progress(p, started),
             ...(facts.count === null ? { estimate: (s: AbortSignal) => estimateRows(fetchPage, s) } : {}),
           });
-          if (result.fullRun !== null) {
+          if (result.fullRun !== null && !result.unidentified) {
             const decided = await reconcileRemovals({
               store,
               collection,
@@ -425,8 +426,15 @@ export class SyncEngine {
       ids,
       budget.concurrency,
       signal,
-      (id) => budget.run(() => client.getOrder(id, { signal }), signal),
-      (_, order) => store.cache.upsertMany('orders', [order]),
+      // An order Desk cannot read is reported (envelope.ts) and its cached copy kept.
+      (id) =>
+        budget.run(() => client.getOrder(id, { signal }), signal).catch((error: unknown) => {
+          if (isPersistentReadFailure(error)) return null;
+          throw error;
+        }),
+      (_, order) => {
+        if (order) store.cache.upsertMany('orders', [order]);
+      },
       () => undefined,
     );
     store.cache.markSynced('orders', new Date(this.#now()).toISOString());

@@ -14,6 +14,7 @@
  * - Removal of rows BillPro no longer lists is decided by `reconcile.ts`, never here.
  */
 import { DeskError, isDeskError } from '../../common/errors.ts';
+import { receivedCount, setAsideOf } from '../billpro/envelope.ts';
 import type { Collection, Store } from '../store/index.ts';
 
 export type FetchPage = (page: number, signal: AbortSignal) => Promise<readonly { id: number }[]>;
@@ -85,6 +86,8 @@ export interface PullResult {
   fromStart: boolean;
   /** The run whose start marks "seen by this full pull" (`seen_run >= fullRun`). */
   fullRun: number | null;
+  /** A record set aside without a readable id could be any row: no removal after this pull. */
+  unidentified: boolean;
 }
 
 /** The page limit for a list of `count` rows in pages of `pageSize`: twice that, plus a margin. */
@@ -115,6 +118,7 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
   let previousIds: string | null = null;
   let lastNonEmpty = startPage - 1;
   let lastRows: number | null = null;
+  let unidentified = false;
   let maxPageSize = facts.pageSize ?? 0;
   let first: number | null = null;
   let last: number | null = null;
@@ -138,7 +142,8 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
           break;
         }
         const items = answer.value;
-        if (items.length === 0) {
+        // Empty means BillPro sent no record (not that Desk set every one aside).
+        if (receivedCount(items) === 0) {
           finished = true;
           endAt = i;
           break;
@@ -160,6 +165,11 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
           if (answer?.status !== 'fulfilled') break;
           const items = answer.value;
           tx.cache.upsertMany(collection, items, { run });
+          // A record Desk could not read keeps its cached copy: it is seen, not missing.
+          for (const problem of setAsideOf(items)) {
+            if (problem.id === null) unidentified = true;
+            else tx.cache.markSeen(collection, problem.id, run);
+          }
           rows += items.length;
           pages += 1;
           lastNonEmpty = next + i;
@@ -189,7 +199,7 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
     store.cache.markSynced(collection, now().toISOString());
     store.syncLog.finishSync(run, { pages, rows });
     options.onProgress({ collection, rows, pages, total: facts.count, finished: true });
-    return { rows, pages, fromStart: facts.fullRun !== null, fullRun: facts.fullRun };
+    return { rows, pages, fromStart: facts.fullRun !== null, fullRun: facts.fullRun, unidentified };
   } catch (error) {
     store.syncLog.finishSync(run, { pages, rows, error: asDeskError(error) });
     throw error;
@@ -239,7 +249,7 @@ export async function pullHead(options: HeadOptions): Promise<HeadResult> {
     const items = await fetchPage(page, signal);
     requests += 1;
     signal.throwIfAborted();
-    if (items.length === 0) break;
+    if (receivedCount(items) === 0) break;
     const problem = checkPage(items, page, previousIds, Number.MAX_SAFE_INTEGER, what);
     if (problem) throw problem;
     previousIds = idsOf(items);
@@ -323,10 +333,10 @@ function checkPage(
   limit: number,
   what: string,
 ): DeskError | null {
-  if (items.length > MAX_PAGE_ITEMS) {
+  if (receivedCount(items) > MAX_PAGE_ITEMS) {
     return new DeskError(
       'SERVER',
-      `BillPro sent ${items.length.toLocaleString('en')} ${what} on page ${page}, more than the ${MAX_PAGE_ITEMS.toLocaleString('en')} Desk accepts in one page, so Desk stopped reading the list and left its copy as it was.`,
+      `BillPro sent ${receivedCount(items).toLocaleString('en')} ${what} on page ${page}, more than the ${MAX_PAGE_ITEMS.toLocaleString('en')} Desk accepts in one page, so Desk stopped reading the list and left its copy as it was.`,
     );
   }
   if (previousIds !== null && idsOf(items) === previousIds) {

@@ -26,6 +26,15 @@ export function money(amount: string | null | undefined, currency?: string | nul
   return moneyFormat(currency)?.format(value) ?? `${value.toFixed(2)} ${currency ?? ''}`.trim();
 }
 
+/**
+ * An order's total: BillPro's figure (`total_amount`, else `total_to_pay`) or "Unknown". Desk
+ * never rebuilds a total from the lines (their discount, fee and tax would be guesses).
+ */
+export function orderTotal(order: { total_amount?: string | null; total_to_pay?: string | null; currency?: string | null }): string {
+  const total = order.total_amount ?? order.total_to_pay;
+  return total === null || total === undefined ? 'Unknown' : money(total, order.currency);
+}
+
 export function date(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);

@@ -106,7 +106,7 @@ function addressOf(row: CustomerRow, type: 'billing' | 'shipping'): AddressForm 
     street: found.street,
     city: found.city,
     state: found.state ?? '',
-    postal_code: found.postal_code,
+    postal_code: found.postal_code ?? '',
     country: found.country.toUpperCase(),
   };
 }

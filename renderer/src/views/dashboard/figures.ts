@@ -4,28 +4,20 @@
  * decimal strings never pick up floating-point pennies.
  */
 import type { MethodOutput } from '../../../../electron/common/contract.ts';
+import { formatMinorUnits, toMinorUnits } from '../../../../electron/common/money.ts';
 
 export type Summary = MethodOutput<'dashboard.summary'>;
 
-/** "12.30" → 1230. Amounts arrive as decimal strings; the sign is kept. */
-export function toCents(amount: string): number {
-  const match = /^\s*(-)?(\d*)(?:\.(\d*))?\s*$/.exec(amount);
-  if (!match || (match[2] === '' && (match[3] ?? '') === '')) {
-    const value = Number(amount);
-    return Number.isFinite(value) ? Math.round(value * 100) : 0;
-  }
-  const whole = Number(match[2] || '0');
-  const fraction = Number(((match[3] ?? '') + '00').slice(0, 2));
-  const thirdDigit = Number((match[3] ?? '')[2] ?? '0');
-  const cents = whole * 100 + fraction + (thirdDigit >= 5 ? 1 : 0);
-  return match[1] ? -cents : cents;
+/** "12.30" → 1230: the Desk's sums are hundredths whatever the currency (store/summary.ts). */
+export function hundredthsOf(amount: string): number {
+  const minor = toMinorUnits(amount);
+  if (minor === null) throw new RangeError(`the Desk sent an amount that is not one: ${amount.slice(0, 20)}`);
+  return minor;
 }
 
 /** 1230 → "12.30". */
 export function fromCents(cents: number): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(Math.round(cents));
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+  return formatMinorUnits(cents);
 }
 
 /** The last `count` months, oldest first, as `YYYY-MM` in UTC (as the Desk groups them). */
@@ -77,23 +69,27 @@ export interface MonthFigures {
   /** cents[currency][monthIndex] */
   cents: Record<string, number[]>;
   orders: Record<string, number[]>;
+  /** Orders in the window BillPro gave no total for: not in `cents` (never guessed). */
+  withoutTotal: number;
 }
 
 export function valueByMonth(summary: Summary, months: string[]): MonthFigures {
   const cents: Record<string, number[]> = {};
   const orders: Record<string, number[]> = {};
+  let withoutTotal = 0;
   for (const row of summary.valueByMonth) {
     const index = months.indexOf(row.month);
     if (index < 0) continue;
+    withoutTotal += row.withoutTotal;
     const currency = row.currency || '—';
     cents[currency] ??= months.map(() => 0);
     orders[currency] ??= months.map(() => 0);
-    cents[currency][index]! += toCents(row.amount);
+    cents[currency][index]! += hundredthsOf(row.amount);
     orders[currency][index]! += row.orders;
   }
   const total = (c: string) => (cents[c] ?? []).reduce((a, b) => a + b, 0);
   const currencies = Object.keys(cents).sort((a, b) => total(b) - total(a) || a.localeCompare(b));
-  return { months, currencies, cents, orders };
+  return { months, currencies, cents, orders, withoutTotal };
 }
 
 export interface DayFigures {
@@ -117,7 +113,7 @@ export function paymentsDue(summary: Summary, days: string[]): DayFigures {
     const currency = row.currency || '—';
     cents[currency] ??= days.map(() => 0);
     counts[index]! += row.count;
-    cents[currency][index]! += toCents(row.amount);
+    cents[currency][index]! += hundredthsOf(row.amount);
   }
   const totalCents = Object.fromEntries(Object.entries(cents).map(([c, v]) => [c, v.reduce((a, b) => a + b, 0)]));
   return {

@@ -3,9 +3,14 @@
  * and tax starts from the product's own rule (BillPro applies the product's percentages when an
  * order gives no amounts) and is always sent as an amount, so the total shown before sending is
  * the total BillPro computes.
+ *
+ * Prices include tax: the seed's product 1 (44.99, 5 % initial discount, 21 % tax) has
+ * `deposit_amount` 42.74 = 44.99 × 0.95, with no tax added. A line's tax is the part of its
+ * discounted amount that is tax, and the total is amount − discount + fee. Amounts are integer
+ * minor units of the product's currency (common/money.ts).
  */
 import type { CustomerRow, MethodInput, ProductRow } from '../../../../electron/common/contract.ts';
-import { formatCents, isAmount, percentOf, toCents } from './cents.ts';
+import { formatMinorUnits, isTypedAmount, parseTypedAmount, percentOf, splitInclusiveTax, toMinorUnits } from '../../../../electron/common/money.ts';
 import type { PurchaseType } from './order-filters.svelte.ts';
 
 export type Unit = NonNullable<ProductRow['scheduled_unit']>;
@@ -80,7 +85,13 @@ export function qtyOf(line: DraftLine): number | null {
 }
 
 export function unitCents(line: DraftLine): number | null {
-  return line.product.lock_price ? toCents(line.product.price) : toCents(line.amount);
+  const currency = line.product.currency;
+  return line.product.lock_price ? toMinorUnits(line.product.price, currency) : parseTypedAmount(line.amount, currency);
+}
+
+/** An amount in minor units of the line's currency, as BillPro and the form write it. */
+export function formatLine(line: DraftLine, minor: number): string {
+  return formatMinorUnits(minor, line.product.currency);
 }
 
 /** What the product's own rules give for this line, in cents. */
@@ -89,8 +100,13 @@ export function productRule(line: DraftLine): { discount: number; fee: number; t
   const gross = (unitCents(line) ?? 0) * qty;
   const p = line.product;
   const discount = p.discount?.percentage ? percentOf(gross, p.discount.percentage) : 0;
-  const fee = p.fee ? (p.fee.amount !== undefined ? (toCents(p.fee.amount) ?? 0) * qty : percentOf(gross, p.fee.percentage)) : 0;
-  return { discount, fee, tax: (base) => (p.tax?.percentage ? percentOf(base, p.tax.percentage) : 0) };
+  const fee = p.fee
+    ? p.fee.amount !== null && p.fee.amount !== undefined
+      ? (toMinorUnits(p.fee.amount, p.currency) ?? 0) * qty
+      : percentOf(gross, p.fee.percentage)
+    : 0;
+  // The price includes tax: the tax is the part of the discounted amount that is tax.
+  return { discount, fee, tax: (base) => (p.tax?.percentage ? splitInclusiveTax(base, p.tax.percentage).tax : 0) };
 }
 
 export interface LineFigures {
@@ -104,8 +120,8 @@ export interface LineFigures {
 }
 
 /** An adjustment as typed: blank counts as 0. */
-function typed(value: string): number | null {
-  return value.trim() === '' ? 0 : toCents(value);
+function typed(value: string, currency?: string | null): number | null {
+  return value.trim() === '' ? 0 : parseTypedAmount(value, currency);
 }
 
 export function lineFigures(line: DraftLine): LineFigures | null {
@@ -114,14 +130,16 @@ export function lineFigures(line: DraftLine): LineFigures | null {
   if (qty === null || unit === null) return null;
   const gross = unit * qty;
   const rule = productRule(line);
-  const discount = line.discount === null ? rule.discount : typed(line.discount);
-  const fee = line.fee === null ? rule.fee : typed(line.fee);
+  const currency = line.product.currency;
+  const discount = line.discount === null ? rule.discount : typed(line.discount, currency);
+  const fee = line.fee === null ? rule.fee : typed(line.fee, currency);
   if (discount === null || fee === null) return null;
-  const tax = line.tax === null ? rule.tax(gross - discount) : typed(line.tax);
+  const tax = line.tax === null ? rule.tax(gross - discount) : typed(line.tax, currency);
   if (tax === null) return null;
   const recurringDiscount = line.product.discount_for_initial_payment_only ? 0 : discount;
   const recurringFee = line.product.fee_for_initial_payment_only ? 0 : fee;
-  return { gross, discount, fee, tax, total: gross - discount + fee + tax, recurring: gross - recurringDiscount + recurringFee + tax };
+  // Tax is inside the amounts: it is shown, never added.
+  return { gross, discount, fee, tax, total: gross - discount + fee, recurring: gross - recurringDiscount + recurringFee };
 }
 
 /** The value an adjustment field shows: the typed one, else the product's rule. */
@@ -129,11 +147,11 @@ export function adjustmentText(line: DraftLine, which: 'discount' | 'fee' | 'tax
   const own = line[which];
   if (own !== null) return own;
   const rule = productRule(line);
-  if (which === 'discount') return formatCents(rule.discount);
-  if (which === 'fee') return formatCents(rule.fee);
+  if (which === 'discount') return formatLine(line, rule.discount);
+  if (which === 'fee') return formatLine(line, rule.fee);
   const gross = (unitCents(line) ?? 0) * (qtyOf(line) ?? 0);
-  const discount = line.discount === null ? rule.discount : (typed(line.discount) ?? 0);
-  return formatCents(rule.tax(gross - discount));
+  const discount = line.discount === null ? rule.discount : (typed(line.discount, line.product.currency) ?? 0);
+  return formatLine(line, rule.tax(gross - discount));
 }
 
 export interface Totals {
@@ -162,8 +180,9 @@ export function totalsOf(lines: readonly DraftLine[]): Totals | null {
 
 /** The deposit the order will carry: the typed one, or the product's (capped at the total) when locked. */
 export function depositCents(draft: Draft, total: number): number | null {
-  if (scheduleLocked(draft)) return Math.min(toCents(draft.lines[0]?.product.deposit_amount) ?? 0, total);
-  return typed(draft.deposit);
+  const currency = draft.lines[0]?.product.currency;
+  if (scheduleLocked(draft)) return Math.min(toMinorUnits(draft.lines[0]?.product.deposit_amount ?? '0', currency) ?? 0, total);
+  return typed(draft.deposit, currency);
 }
 
 /** Instalment amounts as BillPro splits them: even, the last one taking the remainder. */
@@ -199,17 +218,17 @@ export function validate(draft: Draft, step: number): Errors {
     if (currencies.size > 1) add('currency', 'All products of one order must be in one currency.');
     for (const line of draft.lines) {
       if (qtyOf(line) === null) add(`line-${line.key}-qty`, 'Enter a whole number of 1 or more.');
-      if (!line.product.lock_price && !isAmount(line.amount)) add(`line-${line.key}-amount`, 'Enter an amount like 20.00.');
+      if (!line.product.lock_price && !isTypedAmount(line.amount, line.product.currency)) add(`line-${line.key}-amount`, 'Enter an amount like 20.00.');
       for (const which of ['discount', 'fee', 'tax'] as const) {
         const own = line[which];
-        if (own !== null && own.trim() !== '' && !isAmount(own)) add(`line-${line.key}-${which}`, 'Enter an amount like 5.00 (0 if none).');
+        if (own !== null && own.trim() !== '' && !isTypedAmount(own, line.product.currency)) add(`line-${line.key}-${which}`, 'Enter an amount like 5.00 (0 if none).');
       }
       const f = lineFigures(line);
       if (f && f.gross - f.discount < 0) add(`line-${line.key}-discount`, 'The discount is larger than the line amount.');
     }
     const totals = totalsOf(draft.lines);
     if (draft.type === 'instalment' && !scheduleLocked(draft)) {
-      if (draft.deposit.trim() !== '' && !isAmount(draft.deposit)) add('initial_amount', 'Enter an amount like 10.00 (0 for none).');
+      if (draft.deposit.trim() !== '' && !isTypedAmount(draft.deposit, draft.lines[0]?.product.currency)) add('initial_amount', 'Enter an amount like 10.00 (0 for none).');
       else if (totals && (depositCents(draft, totals.total) ?? 0) > totals.total) add('initial_amount', 'The deposit cannot be more than the order total.');
       if (wholeIn(draft.splitNumber, 1, 120) === null) add('split_number', 'Enter a whole number from 1 to 120.');
       if (wholeIn(draft.interval, 1, 365) === null) add('scheduled_interval', 'Enter a whole number from 1 to 365.');
@@ -251,10 +270,10 @@ export function orderBody(draft: Draft): OrderBody {
       return {
         product_id: line.product.id,
         qty: qtyOf(line) ?? 1,
-        ...(line.product.lock_price ? {} : { amount: formatCents(unitCents(line) ?? 0) }),
-        discount_amount: formatCents(f.discount),
-        fee_amount: formatCents(f.fee),
-        tax_amount: formatCents(f.tax),
+        ...(line.product.lock_price ? {} : { amount: formatLine(line, unitCents(line) ?? 0) }),
+        discount_amount: formatLine(line, f.discount),
+        fee_amount: formatLine(line, f.fee),
+        tax_amount: formatLine(line, f.tax),
       };
     }),
   };
@@ -262,7 +281,7 @@ export function orderBody(draft: Draft): OrderBody {
   if (draft.note.trim()) body.note = draft.note.trim();
   if (draft.type === 'instalment') {
     if (!locked) {
-      body.initial_amount = formatCents(toCents(draft.deposit.trim() || '0') ?? 0);
+      body.initial_amount = formatLine(first, parseTypedAmount(draft.deposit.trim() || '0', first.product.currency) ?? 0);
       body.split_number = Number(draft.splitNumber);
       body.scheduled_interval = Number(draft.interval);
       body.scheduled_unit = draft.unit;
