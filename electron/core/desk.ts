@@ -207,10 +207,18 @@ export class Desk {
       }
     }
     const sync: Record<string, unknown> = {};
+    const compatibility: Record<string, unknown> = {};
     for (const p of profiles) {
       const pending = this.sessions.get(p.id);
       const session = pending ? await pending.catch(() => null) : null;
       sync[p.id] = session ? session.sync.status() : { open: false };
+      // Read-only calls, shapes only (keys and types, never values): what BillPro support needs.
+      compatibility[p.id] = session
+        ? await session.checkCompatibility().catch((error: unknown) => ({
+            available: false,
+            reason: `The check could not run: ${serializeError(error).message}`,
+          }))
+        : { available: false, reason: 'This profile was not open in this run of Desk, so it was not checked.' };
     }
     return buildDiagnostics({
       dataDir: this.options.dataDir,
@@ -229,7 +237,7 @@ export class Desk {
         update: this.updateState(),
       },
       sync,
-      compatibility: null,
+      compatibility,
       secrets,
     });
   }

@@ -176,7 +176,7 @@ describe('links', () => {
 });
 
 describe('diagnostics', () => {
-  it('zips versions, settings, sync state, the compatibility note and the redacted log: no token, no customer data', async () => {
+  it('zips versions, settings, sync state, the compatibility report and the redacted log: no token, no customer data', async () => {
     const customer = {
       first_name: 'Philippa',
       last_name: 'Quennell-Aldous',
@@ -215,7 +215,10 @@ describe('diagnostics', () => {
     expect(settings.preferences).toEqual({ updates: 'automatic', notifications: true });
     expect(settings.profiles).toEqual([expect.objectContaining({ id: profileId, environment: 'custom', baseUrl: `http://127.0.0.1:${network.port}/api/v1` })]);
     expect(JSON.parse(contents['sync.json']!)[profileId]).toMatchObject({ needsAttention: 2 });
-    expect(JSON.parse(contents['compatibility.json']!)).toMatchObject({ available: false });
+    // The profile's session is open: its compatibility report is in, as results and shapes.
+    const compatibility = JSON.parse(contents['compatibility.json']!)[profileId];
+    expect(compatibility.results.length).toBeGreaterThan(10);
+    expect(compatibility.report).toEqual(expect.any(String));
     expect(contents['logs/desk.log']).toContain('sync finished profile=Shop rows=20');
     expect(contents['logs/desk.log']).toContain('warn request failed Authorization: [redacted]');
     expect(contents['logs/desk.log']).toContain('created customer [email] [phone]');

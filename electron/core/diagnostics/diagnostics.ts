@@ -3,7 +3,7 @@
  *   versions.json       app, Electron/Chromium/Node versions, platform, mode
  *   settings.json       desktop preferences and each profile's connection facts (no name, no token)
  *   sync.json           per profile: connectivity, last sync, outbox counts (no payloads)
- *   compatibility.json  the compatibility report when this build has one, else why not
+ *   compatibility.json  each open profile's compatibility report (shapes only), else why not
  *   logs/*              <dataDir>/logs/* with every token, bearer header, e-mail address and
  *                       phone number replaced
  * It never reads the cache's rows, so no customer record can enter it; the log is redacted in
@@ -21,7 +21,7 @@ export interface DiagnosticsInput {
   versions: Record<string, string>;
   settings: unknown;
   sync: unknown;
-  /** The compatibility report, or null when this build has no way to make one (said in the zip). */
+  /** Each profile's compatibility report (or why it has none), or null when no profile was checked. */
   compatibility: unknown;
   /** Strings that must not appear anywhere in the bundle (API tokens, cache keys). */
   secrets: readonly string[];
@@ -78,10 +78,7 @@ export async function buildDiagnostics(input: DiagnosticsInput): Promise<Buffer>
     {
       name: 'compatibility.json',
       data: scrub(
-        input.compatibility ?? {
-          available: false,
-          reason: 'This build of Desk has no compatibility report (profiles.checkCompatibility is not part of it).',
-        },
+        input.compatibility ?? { available: false, reason: 'No profile was checked.' },
       ),
     },
     ...(await logEntries(input.dataDir, input.secrets)),
