@@ -107,8 +107,9 @@ async function main(): Promise<void> {
     mode: 'web',
     version: 'bench',
     platform: process.platform,
-    // No periodic re-sync while the browser figures are taken (the first sync still runs).
-    tuning: { syncIntervalMs: 3_600_000 },
+    // No refresh tier mid-measurement, and no request budget ceiling: this process measures how
+    // fast the Desk can pull and how much memory that takes, not how gently (bench/sync-budget.ts).
+    tuning: { syncIntervalMs: 3_600_000, requestsPerMinute: 1_000_000 },
   });
   const call = async <M extends MethodName>(name: M, input: MethodInput<M>): Promise<MethodOutput<M>> => {
     const result = await desk.dispatch(name, input);

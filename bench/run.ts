@@ -5,6 +5,9 @@
  *                              writes bench/results.json
  *   npm run bench -- --quick   smoke run (10k orders, 1–2 runs); writes nothing unless --out
  *   npm run bench -- --out F   also write the results to F
+ *   npm run bench -- --only sync-budget
+ *                              only the sync budget (a steady-state hour on an injected clock vs one
+ *                              full pull); merged into bench/results.json, other figures kept
  *
  * Progress goes to stderr; stdout gets a readable table, then one JSON object.
  */
@@ -28,9 +31,10 @@ import {
 import type { SearchFigures } from './search.ts';
 import { median, round } from './stats.ts';
 import { syncBench, type SyncFigures } from './sync.ts';
+import { syncBudgetBench, type SyncBudgetFigures } from './sync-budget.ts';
 
 const { values: args } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
+  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, only: { type: 'string' } },
   strict: true,
 });
 const quick = args.quick ?? false;
@@ -54,6 +58,39 @@ const PLAN = quick
     };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const SYNC_BUDGET_GOAL = 'steady hour ≤ 5 % of a full pull; new records ≤ 300 s';
+
+function syncBudgetGoal(figures: SyncBudgetFigures) {
+  return { goal: SYNC_BUDGET_GOAL, met: figures.steadyHourShare <= 0.05 && figures.newRecordSeconds.max <= 300 };
+}
+
+function syncBudgetRow(figures: SyncBudgetFigures): string {
+  return (
+    `${figures.steadyHourRequests} requests/h vs ${figures.fullPullRequests} for a full pull → ${round(figures.steadyHourShare * 100, 2)} % ` +
+    `(with the daily reconciliation spread: ${round(figures.withDailyReconciliationShare * 100, 2)} %); new records in ≤ ${figures.newRecordSeconds.max} s; ` +
+    `opened record fresh in ${figures.openedRecordFreshMs} ms`
+  );
+}
+
+/** `--only sync-budget`: that part alone, merged into the results file with every other figure kept. */
+async function onlySyncBudget(): Promise<void> {
+  const figures = await syncBudgetBench(PLAN.large, log);
+  const goal = syncBudgetGoal(figures);
+  process.stdout.write(`\nsync budget (${figures.orders} orders): ${syncBudgetRow(figures)}  goal: ${goal.goal}  met: ${goal.met ? 'yes' : 'NO'}\n`);
+  const out = args.out ?? (quick ? undefined : path.join(ROOT, 'bench', 'results.json'));
+  if (!out) return;
+  let results: { goals?: Record<string, unknown>; figures?: Record<string, unknown>; notes?: string[] } = {};
+  try {
+    results = JSON.parse(readFileSync(out, 'utf8')) as typeof results;
+  } catch {
+    // No earlier results: this part alone.
+  }
+  results.goals = { ...results.goals, syncBudget: goal };
+  results.figures = { ...results.figures, syncBudget: { ...figures, measuredAt: new Date().toISOString(), machine: machine() } };
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`sync budget written to ${path.relative(process.cwd(), out) || out}`);
+}
 
 interface MemoryFigures {
   runs: number;
@@ -147,6 +184,7 @@ async function main(): Promise<void> {
     );
     await syncSource.stop();
     sandboxes.splice(sandboxes.indexOf(syncSource), 1);
+    const syncBudget = await within('the sync budget benchmark', 900_000, syncBudgetBench(PLAN.large, log));
 
     log(
       `seeding the sandbox: ${PLAN.large.orders} orders, ${PLAN.large.customers} customers, ${PLAN.large.products} products…`,
@@ -247,6 +285,7 @@ async function main(): Promise<void> {
       },
       memory: { goal: '< 150 MB RSS', met: memory.rssAfterMb < 150 },
       bundle: { goal: '< 120 KiB gzipped', met: bundle.gzipKb < 120 },
+      syncBudget: syncBudgetGoal(syncBudget),
     };
 
     const results = {
@@ -273,6 +312,7 @@ async function main(): Promise<void> {
         scroll: browser.scroll,
         memory,
         bundle,
+        syncBudget,
       },
       grid: browser.grid,
       /** Server side of the browser figures: time inside Desk.dispatch per method. */
@@ -319,6 +359,7 @@ async function main(): Promise<void> {
         goals.memory.goal,
         goals.memory.met,
       ],
+      ['sync budget', syncBudgetRow(syncBudget), goals.syncBudget.goal, goals.syncBudget.met],
       [
         'renderer bundle',
         `${bundle.gzipKb} KiB gzipped (entry ${bundle.entryGzipKb} KiB)`,
@@ -348,7 +389,12 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+const entry = args.only === undefined ? main : args.only === 'sync-budget' ? onlySyncBudget : null;
+if (!entry) {
+  log(`unknown --only part "${args.only ?? ''}"; the one part that runs alone is sync-budget`);
+  process.exit(2);
+}
+entry().catch((error: unknown) => {
   log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exit(1);
 });

@@ -1,8 +1,8 @@
 /**
  * Sync figure: a full pull of the orders into an empty cache by the real puller
  * (`pullCollection` + `BillProClient`, 4 pages at a time as the session's sync does), against a bare
- * `fetch` loop over the same pages in the same windows of 4. The sandbox holds exactly the
- * orders to pull, so both stop at the first short page, as the puller does.
+ * `fetch` loop over the same pages in the same windows of 4. Both stop at the first empty page,
+ * as the puller does (a short page may be the server's page size).
  *
  * A third loop, the real client without the store, splits the Desk's time into what the client
  * adds (envelope + schema parsing) and what the cache adds (writes, FTS index, commits).
@@ -12,13 +12,12 @@ import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { BillProClient } from '../electron/core/billpro/client.ts';
-import { DEFAULT_PAGE_SIZE } from '../electron/common/endpoints.ts';
 import Database from 'libsql';
 import { ENTITY_SCHEMAS } from '../electron/core/store/collections.ts';
 import { Connection, openConnection } from '../electron/core/store/database.ts';
 import { openStore, Store } from '../electron/core/store/index.ts';
 import { migrate } from '../electron/core/store/migrations.ts';
-import { pullCollection } from '../electron/core/sync/puller.ts';
+import { NO_FACTS, pullCollection } from '../electron/core/sync/puller.ts';
 import { median, round } from './stats.ts';
 
 /** SessionSync.pullAll (core/session/sync.ts) pulls with this many pages in flight. */
@@ -63,7 +62,8 @@ async function windows(
     for (const n of counts) {
       rows += n;
       if (n > 0) pages += 1;
-      if (n < DEFAULT_PAGE_SIZE) return { rows, pages };
+      // The Desk's rule: only an empty page ends a list.
+      if (n === 0) return { rows, pages };
     }
   }
 }
@@ -137,8 +137,10 @@ async function desk(source: Source): Promise<DeskRun> {
       store: timed.store,
       collection: 'orders',
       fetchPage: (page, signal) => client.listOrders(page, { signal }),
-      concurrency: APP_CONCURRENCY,
+      concurrency: () => APP_CONCURRENCY,
       signal: new AbortController().signal,
+      facts: NO_FACTS,
+      onFacts: () => undefined,
       onProgress: () => undefined,
     });
     const ms = performance.now() - started;
@@ -244,7 +246,7 @@ async function storeBreakdown(source: Source, runs: number): Promise<StoreBreakd
   for (let page = 1; ; page++) {
     const items = await client.listOrders(page);
     if (items.length) pages.push(items);
-    if (items.length < DEFAULT_PAGE_SIZE) break;
+    if (items.length === 0) break;
   }
   const parse: number[] = [];
   const times = new Map<StoreVariant, number[]>();

@@ -301,6 +301,45 @@ function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, s
 
 const Ok = z.object({ ok: z.literal(true) });
 
+/** How hard the Desk leans on this profile's BillPro (electron/core/sync/budget.ts). */
+export const SyncBudget = z.object({
+  perMinute: z.number().int().positive(),
+  learnedPerMinute: z.number().int().positive().nullable(),
+  usedLastMinute: z.number().int().nonnegative(),
+  concurrency: z.number().int().positive(),
+  maxConcurrency: z.number().int().positive(),
+  pausedUntil: z.string().nullable(),
+  rateLimited: z.number().int().nonnegative(),
+  serverErrors: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  /** The sync tiers, in seconds. */
+  tiers: z.object({
+    newRecordsEverySeconds: z.number().nonnegative(),
+    productsEverySeconds: z.number().nonnegative(),
+    liveOrdersEverySeconds: z.number().nonnegative(),
+    paymentsDueEverySeconds: z.number().nonnegative(),
+    fullEverySeconds: z.number().nonnegative(),
+    probeAfterSilenceSeconds: z.number().nonnegative(),
+  }),
+  lastFullAt: z.string().nullable(),
+});
+export type SyncBudget = z.infer<typeof SyncBudget>;
+
+export const REMOVABLE_COLLECTIONS = ['products', 'customers', 'orders'] as const;
+
+/** Rows a full sync found BillPro no longer lists, too many to remove without the operator. */
+export const PendingRemovalSummary = z.object({
+  collection: z.enum(REMOVABLE_COLLECTIONS),
+  count: z.number().int().nonnegative(),
+  cached: z.number().int().nonnegative(),
+  listed: z.number().int().nonnegative(),
+  /** Up to 20 of the ids, for the operator to look at. */
+  sampleIds: z.array(z.number().int()),
+  reason: z.string(),
+  detectedAt: z.string(),
+});
+export type PendingRemovalSummary = z.infer<typeof PendingRemovalSummary>;
+
 export const methods = {
   'app.info': method(
     z.object({}),
@@ -470,6 +509,17 @@ export const methods = {
   ),
   'sync.now': method(z.object({ ...ProfileScoped }), Ok, 'Pull fresh data and push the outbox now.'),
   'sync.status': method(z.object({ ...ProfileScoped }), SyncStatus, 'Connectivity, last sync and the outbox counts.'),
+  'sync.budget': method(z.object({ ...ProfileScoped }), SyncBudget, "The profile's request budget and sync tiers."),
+  'sync.removals': method(
+    z.object({ ...ProfileScoped }),
+    z.object({ removals: z.array(PendingRemovalSummary) }),
+    'Removals waiting for the operator: rows BillPro no longer lists, more than 10 % of a list.',
+  ),
+  'sync.decideRemoval': method(
+    z.object({ ...ProfileScoped, collection: z.enum(REMOVABLE_COLLECTIONS), confirm: z.boolean() }),
+    z.object({ removed: z.number().int().nonnegative() }),
+    'Remove the rows of a pending removal (confirm) or keep them (decline).',
+  ),
   'outbox.list': method(
     z.object({ ...ProfileScoped, states: z.array(z.enum(OUTBOX_STATES)).max(OUTBOX_STATES.length).optional(), limit: z.number().int().positive().max(500).default(200) }),
     z.object({ entries: z.array(OutboxEntrySummary) }),
@@ -524,6 +574,8 @@ export const events = {
     collection: SyncCollection.nullable(),
     done: z.number().int().nonnegative(),
     total: z.number().int().nonnegative().nullable(),
+    /** Seconds left at the current pace, when `total` is known. */
+    etaSeconds: z.number().int().nonnegative().nullable().optional(),
     finished: z.boolean(),
   }),
   /** `pending`: changes that will go out by themselves; `needsAttention`: failed or conflicting ones. */

@@ -469,6 +469,10 @@ export class Desk {
     'dashboard.summary': async ({ profileId, months, days }) => (await this.session(profileId)).reads.summary(months, days),
     'sync.status': async ({ profileId }) => (await this.session(profileId)).sync.status(),
     'sync.history': async ({ profileId, limit }) => (await this.session(profileId)).sync.history(limit),
+    'sync.budget': async ({ profileId }) => (await this.session(profileId)).sync.budget(),
+    'sync.removals': async ({ profileId }) => (await this.session(profileId)).sync.removals(),
+    'sync.decideRemoval': async ({ profileId, collection, confirm }) =>
+      (await this.session(profileId)).sync.decideRemoval(collection, confirm),
     'sync.readProblems': async ({ profileId }) => (await this.session(profileId)).readProblems.list(),
     'profiles.checkCompatibility': async ({ profileId }) => (await this.session(profileId)).checkCompatibility(),
     'outbox.list': async (input) => (await this.session(input.profileId)).outbox.list(input),

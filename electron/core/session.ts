@@ -17,6 +17,8 @@ import path from 'node:path';
 import { BillProClient, type BillProConnection } from './billpro/index.ts';
 import { cacheKeyAccount, type SecretStore } from './secrets.ts';
 import { openStore, type Store } from './store/index.ts';
+import type { AttemptReport } from './billpro/transport.ts';
+import { RequestBudget } from './sync/budget.ts';
 import { ConnectivityTracker } from './sync/connectivity.ts';
 import { Pusher } from './sync/pusher.ts';
 import { BackgroundRefresh, type SessionContext, type SessionTuning } from './session/context.ts';
@@ -56,9 +58,21 @@ export class ProfileSession {
   private constructor(options: SessionOptions, store: Store) {
     const { tuning, profileId } = options;
     this.connection = options.connection;
+    // Every attempt feeds the request budget and tells the sync BillPro answered (see session/sync.ts).
+    const budget = new RequestBudget(tuning.requestsPerMinute ? { perMinute: tuning.requestsPerMinute } : {});
+    const onAttempt = (attempt: AttemptReport) => this.sync.noteAttempt(attempt);
+    const onReadProblem = (problem: Parameters<SessionReadProblems['record']>[0]) => this.readProblems.record(problem);
     const client = new BillProClient(options.connection, {
       timeoutMs: tuning.requestTimeoutMs ?? 15_000,
-      onReadProblem: (problem) => this.readProblems.record(problem),
+      onAttempt,
+      onReadProblem,
+    });
+    // Probes: one attempt and a short timeout, so "not answering" shows within 15 s.
+    const probeClient = new BillProClient(options.connection, {
+      timeoutMs: tuning.probeTimeoutMs ?? 3_000,
+      maxAttempts: 1,
+      onAttempt,
+      onReadProblem,
     });
     const events = new SessionEvents(profileId, store, options.emit);
     const connectivity = new ConnectivityTracker(
@@ -70,9 +84,9 @@ export class ProfileSession {
         }
       },
       async () => {
-        await client.listProducts(1);
+        await probeClient.listProducts(1);
       },
-      tuning.probeIntervalMs ?? 5_000,
+      tuning.probeIntervalMs ?? 3_000,
     );
     const background = new BackgroundRefresh(connectivity, events);
     this.ctx = { profileId, store, client, connectivity, events, background, tuning };
@@ -88,7 +102,11 @@ export class ProfileSession {
     this.reads = new SessionReads(this.ctx);
     this.writes = new SessionWrites(this.ctx, this.pusher);
     this.outbox = new SessionOutbox(this.ctx, this.pusher);
-    this.sync = new SessionSync(this.ctx, this.pusher);
+    this.sync = new SessionSync(this.ctx, this.pusher, {
+      budget,
+      probeClient,
+      folder: profileFolder(options.dataDir, profileId),
+    });
   }
 
   static async open(options: SessionOptions): Promise<ProfileSession> {

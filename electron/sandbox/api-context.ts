@@ -19,11 +19,29 @@ export interface ApiContext {
   /** The JSON body with its root key (`order`, `customer`…) already unwrapped. */
   body: JsonObject;
   notFoundStatus: 404 | 422;
+  /** How lists are paged (issue 10 variations; defaults: 25, oldest first, `page` honoured). */
+  paging: Paging;
   /** The endpoint being served, for messages. */
   route: EndpointName;
   /** Answer-shape variations (wire-variations.ts). */
   wire: WireVariations;
 }
+
+/**
+ * How this BillPro pages its lists. The documented facts are `page` (1-based) and 25 customers
+ * per page; the rest is unknown, so the sandbox can differ in each (billpro-api.md §1.5).
+ */
+export interface Paging {
+  pageSize: number;
+  order: ListOrder;
+  /** Answer page 1 whatever `page` says, as a server without pagination would. */
+  ignorePage: boolean;
+}
+
+export const LIST_ORDERS = ['oldest_first', 'newest_first'] as const;
+export type ListOrder = (typeof LIST_ORDERS)[number];
+
+export const DEFAULT_PAGING: Paging = { pageSize: DEFAULT_PAGE_SIZE, order: 'oldest_first', ignorePage: false };
 
 /** Handlers return the success body; the router sends it as 200 JSON. */
 export type ApiHandler = (context: ApiContext) => unknown;
@@ -48,8 +66,15 @@ export function pageNumber(query: URLSearchParams): number {
   return Math.max(1, Number(raw.trim()));
 }
 
-/** One page of a list already in ascending id order; empty past the last page. */
-export function pageOf<T>(items: readonly T[], query: URLSearchParams): T[] {
-  const start = (pageNumber(query) - 1) * DEFAULT_PAGE_SIZE;
-  return items.slice(start, start + DEFAULT_PAGE_SIZE);
+/**
+ * One page of a list held in ascending id order (oldest first), served in this sandbox's paging
+ * order and size; empty past the last page.
+ */
+export function pageOf<T>(items: readonly T[], context: Pick<ApiContext, 'query' | 'paging'>): T[] {
+  const { pageSize, order, ignorePage } = context.paging;
+  const page = ignorePage ? 1 : pageNumber(context.query);
+  const start = (page - 1) * pageSize;
+  if (order === 'oldest_first') return items.slice(start, start + pageSize);
+  const end = Math.max(0, items.length - start);
+  return items.slice(Math.max(0, end - pageSize), end).reverse();
 }

@@ -4,7 +4,7 @@
  * cannot be added to the table without the sandbox serving it.
  */
 import { ENDPOINTS, type EndpointName, type HttpMethod } from '../common/endpoints.ts';
-import type { ApiHandler } from './api-context.ts';
+import type { ApiHandler, Paging } from './api-context.ts';
 import { resolveProfile, type TokenBook } from './auth.ts';
 import { createCustomer, getCustomer, listCustomers, updateCustomer } from './customers.ts';
 import {
@@ -94,6 +94,7 @@ export interface ApiOptions {
   wire: WireVariations;
   /** False answers the undocumented GET /orders with 404, as a real BillPro may. */
   listOrders: boolean;
+  paging: Paging;
   onError: (error: unknown) => void;
 }
 
@@ -119,6 +120,7 @@ export function handleApi(
       query: request.query,
       body,
       notFoundStatus: options.notFoundStatus,
+      paging: options.paging,
       route: match.route.name,
       wire: options.wire,
     });

@@ -12,6 +12,7 @@ import { startSandbox, type SandboxOptions, type WireVariations } from './server
 
 const USAGE = `usage: sandbox [--port P] [--seed S] [--products N] [--customers N] [--orders N]
                [--clock-start ISO] [--not-found-status 404|422] [--no-list-orders] [--quiet]
+               [--page-size N] [--newest-first] [--ignore-page] [--rate-limit N-per-minute]
                [--wire '{"envelope":"data","stringIds":true,…}' (answer-shape variations, JSON)]`;
 
 function fail(message: string, code: number): never {
@@ -57,6 +58,10 @@ function readOptions(): SandboxOptions {
         'no-list-orders': { type: 'boolean' },
         wire: { type: 'string' },
         quiet: { type: 'boolean' },
+        'page-size': { type: 'string' },
+        'newest-first': { type: 'boolean' },
+        'ignore-page': { type: 'boolean' },
+        'rate-limit': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -85,6 +90,10 @@ function readOptions(): SandboxOptions {
     listOrders: !values['no-list-orders'],
     wire: wireOption(values.wire),
     quiet: values.quiet ?? false,
+    pageSize: whole('page-size', values['page-size']),
+    listOrder: values['newest-first'] ? 'newest_first' : 'oldest_first',
+    ignorePage: values['ignore-page'] ?? false,
+    rateLimitPerMinute: whole('rate-limit', values['rate-limit']) ?? null,
   };
 }
 

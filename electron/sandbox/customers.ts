@@ -33,7 +33,7 @@ export function listCustomers(context: ApiContext): CustomerRecord[] {
     const id = context.data.customerEmails.get(email.trim().toLowerCase());
     customers = customers.filter((c) => c.id === id);
   }
-  return pageOf(customers, context.query);
+  return pageOf(customers, context);
 }
 
 export function getCustomer(context: ApiContext): CustomerRecord {

@@ -20,14 +20,14 @@ export function listOrders(context: ApiContext): OrderRecord[] {
     const value = query.get(key);
     return value === null ? [] : [[key, value] as const];
   });
-  if (customer === null && filters.length === 0) return pageOf(context.data.orders, query);
+  if (customer === null && filters.length === 0) return pageOf(context.data.orders, context);
   const customerId = customer === null ? null : Number(customer);
   const matches = context.data.orders.filter(
     (order) =>
       (customerId === null || order.customer_id === customerId) &&
       filters.every(([key, value]) => order[key] === value),
   );
-  return pageOf(matches, query);
+  return pageOf(matches, context);
 }
 
 export function findOrder(context: ApiContext): OrderRecord {

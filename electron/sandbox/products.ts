@@ -9,7 +9,7 @@ export function listProducts(context: ApiContext): ProductRecord[] {
     merchantId === null
       ? context.data.products
       : context.data.products.filter((p) => p.product_id === merchantId);
-  return pageOf(products, context.query);
+  return pageOf(products, context);
 }
 
 export function getProduct(context: ApiContext): ProductRecord {

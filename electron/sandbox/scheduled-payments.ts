@@ -26,7 +26,7 @@ const UPDATABLE: ReadonlySet<ScheduledPaymentStatus> = new Set([
 
 export function listScheduledPayments(context: ApiContext): ScheduledPaymentRecord[] {
   const order = findOrder(context);
-  return pageOf(context.state.paymentsOf(order.id), context.query);
+  return pageOf(context.state.paymentsOf(order.id), context);
 }
 
 interface PaymentChanges {

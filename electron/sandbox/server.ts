@@ -7,6 +7,8 @@ import { timestampMs } from '../common/time.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleApi, matchRoute, type ApiOptions } from './api.ts';
+import { DEFAULT_PAGING, LIST_ORDERS, type ListOrder, type Paging } from './api-context.ts';
+import { RateLimiter } from './rate-limit.ts';
 import { sandboxTokens, TokenBook, type SandboxToken } from './auth.ts';
 import { handleControl } from './control.ts';
 import {
@@ -52,6 +54,18 @@ export interface SandboxOptions {
   wire?: WireVariations;
   /** No request log on stderr. Default true; the CLI turns the log on. */
   quiet?: boolean;
+
+  // ---- Paging and pace variations (issue 10): how a real BillPro may page and throttle.
+  /** Rows per list page. Default 25 (documented for customers only, billpro-api.md §1.5). */
+  pageSize?: number;
+  /** Which end of each list page 1 holds. Default `oldest_first`. */
+  listOrder?: ListOrder;
+  /** Answer page 1 whatever `page` asks for. Default false. */
+  ignorePage?: boolean;
+  /** Answer 429 (with Retry-After) past this many API requests per token in 60 s; null = no limit. */
+  rateLimitPerMinute?: number | null;
+  /** The rate limit's window (programmatic only, so tests need not wait a minute). Default 60 000. */
+  rateLimitWindowMs?: number;
 }
 
 export interface RunningSandbox {
@@ -79,6 +93,14 @@ function size(name: string, value: number | undefined, fallback: number): number
   if (!Number.isSafeInteger(result) || result < 0)
     throw new Error(`sandbox option ${name} must be a whole number ≥ 0`);
   return result;
+}
+
+function pagingOf(options: SandboxOptions): Paging {
+  const pageSize = size('pageSize', options.pageSize, DEFAULT_PAGING.pageSize);
+  if (pageSize < 1 || pageSize > 10_000) throw new Error('sandbox option pageSize must be from 1 to 10000');
+  const order = options.listOrder ?? DEFAULT_PAGING.order;
+  if (!LIST_ORDERS.includes(order)) throw new Error(`sandbox option listOrder must be ${LIST_ORDERS.join(' or ')}`);
+  return { pageSize, order, ignorePage: options.ignorePage ?? DEFAULT_PAGING.ignorePage };
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number): Promise<number> {
@@ -120,9 +142,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const faults = new FaultInjector(seed);
   const requests = new RequestCounter();
   const withheld = new Set<NodeJS.Timeout>();
+  const paging = pagingOf(options);
+  const rateLimit =
+    options.rateLimitPerMinute === undefined || options.rateLimitPerMinute === null
+      ? null
+      : new RateLimiter(
+          size('rateLimitPerMinute', options.rateLimitPerMinute, 0),
+          Math.max(1, size('rateLimitWindowMs', options.rateLimitWindowMs, 60_000)),
+        );
   const apiOptions: ApiOptions = {
     notFoundStatus: options.notFoundStatus ?? 404,
     listOrders: options.listOrders ?? true,
+    paging,
     wire: { ...options.wire },
     onError: (error) =>
       log(`sandbox error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
@@ -137,6 +168,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   ): Promise<void> {
     const apiPath = url.pathname.slice(API_BASE.length) || '/';
     requests.count(method, matchRoute(method, apiPath)?.route.name ?? null);
+    const waitMs = rateLimit?.take(req.headers.authorization ?? '', Date.now()) ?? 0;
+    if (waitMs > 0) {
+      requests.limited += 1;
+      await readBody(req).catch(() => '');
+      send(
+        res,
+        jsonResponse(429, { error: 'Too many requests' }, { 'retry-after': String(Math.ceil(waitMs / 1000)) }),
+      );
+      return;
+    }
     const fault = faults.pick(method, url.pathname, apiPath);
     if (fault && answersBeforeProcessing(fault)) {
       const response = preProcessingResponse(fault);

@@ -6,6 +6,8 @@ import type { SandboxState } from './state.ts';
 
 export class RequestCounter {
   total = 0;
+  /** Requests refused with 429 by the sandbox's rate limit (counted in `total` too). */
+  limited = 0;
   readonly byMethod: Record<string, number> = {};
   /** Requests per endpoint name of endpoints.ts (EXTRA beyond the brief's shape). */
   readonly byEndpoint: Record<string, number> = {};
@@ -34,7 +36,7 @@ export interface ProfileStats {
   orders: number;
   duplicateEmails: string[];
   duplicateInvoiceIds: string[];
-  requests: { total: number; byMethod: Record<string, number>; byEndpoint: Record<string, number> };
+  requests: { total: number; limited: number; byMethod: Record<string, number>; byEndpoint: Record<string, number> };
 }
 
 export function profileStats(state: SandboxState, profileId: number, requests: RequestCounter): ProfileStats {
@@ -47,6 +49,7 @@ export function profileStats(state: SandboxState, profileId: number, requests: R
     duplicateInvoiceIds: repeated(data.orders.map((o) => o.invoice_id)),
     requests: {
       total: requests.total,
+      limited: requests.limited,
       byMethod: { ...requests.byMethod },
       byEndpoint: { ...requests.byEndpoint },
     },

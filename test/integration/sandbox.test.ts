@@ -427,6 +427,31 @@ describe('cli', () => {
     expect(await exited).toBe(0);
   });
 
+  it('pages, orders, ignores page and rate-limits as its variation flags say', async () => {
+    const { child, exited } = runCli([
+      '--port', '0', '--seed', '7', '--products', '45', '--customers', '3', '--orders', '3', '--quiet',
+      '--page-size', '20', '--newest-first', '--ignore-page', '--rate-limit', '3',
+    ]);
+    const lines = createInterface({ input: child.stdout });
+    const printed = JSON.parse(await new Promise<string>((resolve) => lines.once('line', resolve))) as {
+      baseUrl: string;
+      tokens: { token: string }[];
+    };
+    const get = (page: number) =>
+      fetch(`${printed.baseUrl}/products?page=${page}`, { headers: { authorization: `Bearer ${printed.tokens[0]!.token}` } });
+    const first = (await (await get(1)).json()) as { id: number }[];
+    const second = (await (await get(2)).json()) as { id: number }[];
+    expect(first).toHaveLength(20);
+    expect(first[0]!.id).toBeGreaterThan(first[19]!.id); // newest first
+    expect(second.map((p) => p.id)).toEqual(first.map((p) => p.id)); // page ignored
+    await get(3);
+    const limited = await get(4); // the fourth request in a minute
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
   it('exits with a clear message when the port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

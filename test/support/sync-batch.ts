@@ -267,7 +267,7 @@ export interface SandboxStats {
   orders: number;
   duplicateEmails: string[];
   duplicateInvoiceIds: string[];
-  requests: { total: number; byMethod: Record<string, number>; byEndpoint: Record<string, number> };
+  requests: { total: number; limited: number; byMethod: Record<string, number>; byEndpoint: Record<string, number> };
 }
 
 export async function control(

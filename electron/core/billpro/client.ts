@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { DeskError } from '../../common/errors.ts';
 import { fieldErrorsOf } from '../../common/issues.ts';
-import { CREATE_ORDER_ENDPOINT, DEFAULT_PAGE_SIZE, QUERY } from '../../common/endpoints.ts';
+import { CREATE_ORDER_ENDPOINT, QUERY } from '../../common/endpoints.ts';
 import { readList, readOne, readOneOrAcknowledgement, receivedCount } from './envelope.ts';
 import { Transport } from './transport.ts';
 import type { BillProConnection, TransportOptions } from './transport.ts';
@@ -279,28 +279,29 @@ export class BillProClient {
 
   /**
    * Every scheduled payment of the order. ASSUMPTION: whether this list has pages is a GAP
-   * (§2.7), so pages are read until one is short or empty; a server that ignores `page` and
-   * sends the whole list each time is recognised by the repeat and read once.
+   * (§2.7), so pages are read until one is empty (a short page may be this server's page size);
+   * a server that ignores `page` and sends the whole list each time is recognised by the repeat
+   * and read once. At most MAX_LIST_PAGES pages.
    */
   async listScheduledPayments(orderId: number, opts: RequestOptions = {}): Promise<ScheduledPayment[]> {
     checkId(orderId, 'order');
     const all: ScheduledPayment[] = [];
-    let previous: string | null = null;
-    for (let page = 1; ; page++) {
-      const items = await this.#transport.send({
-        endpoint: 'listScheduledPayments',
-        pathParams: { id: orderId },
-        query: { [QUERY.page]: page },
-        subject: `the scheduled payments of order ${orderId}`,
-        signal: opts.signal,
-        read: (reply, ctx) => readList(reply, 'listScheduledPayments', ScheduledPayment, ctx),
-      });
-      const ids = items.map((item) => item.id).join(',');
-      if (receivedCount(items) === 0 || ids === previous) return all;
+    for await (const { items } of pages(
+      (page) =>
+        this.#transport.send({
+          endpoint: 'listScheduledPayments',
+          pathParams: { id: orderId },
+          query: { [QUERY.page]: page },
+          subject: `the scheduled payments of order ${orderId}`,
+          signal: opts.signal,
+          read: (reply, ctx) => readList(reply, 'listScheduledPayments', ScheduledPayment, ctx),
+        }),
+      { ...opts, repeatEnds: true },
+      `scheduled payments of order ${orderId}`,
+    )) {
       all.push(...items);
-      if (receivedCount(items) < DEFAULT_PAGE_SIZE) return all;
-      previous = ids;
     }
+    return all;
   }
 
   /** Skip, cancel, reschedule (`status: 'scheduled'` + `scheduled_at`), change amount or interval. */
@@ -335,13 +336,18 @@ export function mergeCustomerInput(current: CustomerInput, changes: CustomerChan
   return merged;
 }
 
+/** A per-entity list (scheduled payments of one order) longer than this is not believed. */
+const MAX_LIST_PAGES = 400;
+
 /**
- * Pages until one is empty or shorter than DEFAULT_PAGE_SIZE. A server that ignores `page` would
- * send page 1 forever; that is reported instead of looping.
+ * Pages until one is empty: only an empty page (BillPro sends no paging metadata, §1.5) ends a
+ * list, since a short page may be this server's page size. A page repeating the previous one
+ * means the server ignores `page`: an error, or the end when `repeatEnds` (a list small enough
+ * to come whole). At most MAX_LIST_PAGES pages for a per-entity list.
  */
 async function* pages<T extends { id: number }>(
   fetchPage: (page: number) => Promise<T[]>,
-  opts: PageOptions,
+  opts: PageOptions & { repeatEnds?: boolean },
   what: string,
 ): AsyncGenerator<Page<T>> {
   let page = opts.startPage ?? 1;
@@ -353,14 +359,16 @@ async function* pages<T extends { id: number }>(
     if (receivedCount(items) === 0) return;
     const ids = items.map((item) => item.id).join(',');
     if (ids === previous) {
+      if (opts.repeatEnds) return;
       throw new DeskError(
         'SERVER',
         `BillPro sent the same ${what} for page ${page} as for page ${page - 1}, so Desk stopped reading the list there.`,
       );
     }
+    if (opts.repeatEnds && page >= MAX_LIST_PAGES) {
+      throw new DeskError('SERVER', `BillPro's list of ${what} went on past page ${MAX_LIST_PAGES}, so Desk stopped reading it.`);
+    }
     yield { page, items };
-    // A page is short when BillPro sent fewer records, not when Desk set some aside.
-    if (receivedCount(items) < DEFAULT_PAGE_SIZE) return;
     previous = ids;
     page += 1;
   }

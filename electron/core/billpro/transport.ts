@@ -37,6 +37,11 @@ export interface TransportOptions {
   backoffCapMs?: number;
   /** A 429 asking to wait longer than this is not retried here; the error carries retryAfterMs. Default 30 000. */
   maxRetryAfterMs?: number;
+  /**
+   * The largest answer body read, in bytes. A larger `Content-Length` is refused before reading;
+   * a body without one is streamed and cut off at this size. Default 32 MiB.
+   */
+  maxBodyBytes?: number;
   userAgent?: string;
   /** Told about each attempt's outcome (for connectivity); carries no token. */
   onAttempt?: (attempt: AttemptReport) => void;
@@ -54,6 +59,8 @@ export interface AttemptReport {
   status?: number;
   /** Set when the attempt failed. */
   code?: DeskError['code'];
+  /** A 429's Retry-After, in ms. */
+  retryAfterMs?: number;
   durationMs: number;
 }
 
@@ -74,6 +81,7 @@ const DEFAULTS = {
   backoffBaseMs: 300,
   backoffCapMs: 5_000,
   maxRetryAfterMs: 30_000,
+  maxBodyBytes: 32 * 1024 * 1024,
   userAgent: 'BillPro Desk',
 };
 
@@ -135,6 +143,7 @@ export class Transport {
       backoffBaseMs: nonNegative(options.backoffBaseMs, DEFAULTS.backoffBaseMs),
       backoffCapMs: nonNegative(options.backoffCapMs, DEFAULTS.backoffCapMs),
       maxRetryAfterMs: nonNegative(options.maxRetryAfterMs, DEFAULTS.maxRetryAfterMs),
+      maxBodyBytes: Math.floor(positive(options.maxBodyBytes, DEFAULTS.maxBodyBytes)),
       userAgent: options.userAgent ?? DEFAULTS.userAgent,
     };
     this.#onAttempt = options.onAttempt;
@@ -193,6 +202,7 @@ export class Transport {
           attempt,
           ...(error.status === undefined ? {} : { status: error.status }),
           code: error.code,
+          ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
           durationMs: Date.now() - started,
         });
         const wait = this.#retryDelay(error, attempt, method);
@@ -235,8 +245,9 @@ export class Transport {
       }
       let text: string;
       try {
-        text = await response.text();
+        text = await readCapped(response, this.#options.maxBodyBytes, ctx);
       } catch (failure) {
+        if (failure instanceof DeskError) throw failure;
         throw fail(failure);
       }
       const contentType = response.headers.get('content-type') ?? '';
@@ -260,6 +271,8 @@ export class Transport {
   /** Milliseconds to wait before the next attempt, or null when this error is final. */
   #retryDelay(error: DeskError, attempt: number, method: HttpMethod): number | null {
     if (method !== 'GET' || attempt >= this.#options.maxAttempts) return null;
+    // The same oversized answer would come back: asking again only costs BillPro and memory.
+    if (isOversizedBody(error)) return null;
     if (!isTransient(error.code) || isPersistentReadFailure(error)) return null;
     if (error.code === 'RATE_LIMITED' && error.retryAfterMs !== undefined) {
       // Waiting longer here would freeze the caller; it gets the error and can schedule a retry.
@@ -293,6 +306,53 @@ export class Transport {
       // An observer's bug must not turn a good answer into a failure.
     }
   }
+}
+
+const oversized = new WeakSet<DeskError>();
+
+/** True for the error of an answer larger than `maxBodyBytes` (never retried). */
+export function isOversizedBody(error: unknown): boolean {
+  return error instanceof DeskError && oversized.has(error);
+}
+
+function tooLarge(ctx: RequestContext, limit: number, declared: number | null): DeskError {
+  const mib = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
+  const size = declared === null ? `more than ${mib(limit)}` : mib(declared);
+  const error = new DeskError(
+    'SERVER',
+    `BillPro's answer for ${ctx.subject} is ${size}, above the ${mib(limit)} Desk reads in one answer, so Desk did not use it and left its copy as it was.`,
+  );
+  oversized.add(error);
+  return error;
+}
+
+/**
+ * The body as text, never more than `limit` bytes in memory: a declared `Content-Length` above
+ * the limit is refused without reading; otherwise the stream is read chunk by chunk and
+ * cancelled as soon as it passes the limit.
+ */
+async function readCapped(response: Response, limit: number, ctx: RequestContext): Promise<string> {
+  const declaredText = response.headers.get('content-length');
+  const declared = declaredText !== null && /^\d+$/.test(declaredText.trim()) ? Number(declaredText) : null;
+  if (declared !== null && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(ctx, limit, declared);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(ctx, limit, null);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

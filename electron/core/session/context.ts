@@ -10,8 +10,16 @@ import type { SessionEvents } from './events.ts';
 
 export interface SessionTuning {
   requestTimeoutMs?: number;
+  /** How often the newest records of orders and customers are fetched. Default 120 000. */
   syncIntervalMs?: number;
+  /** While BillPro is not answering: how often to ask again. Default 3 000. */
   probeIntervalMs?: number;
+  /** While online: probe after this long without any answer from BillPro. Default 10 000. */
+  probeSilenceMs?: number;
+  /** A probe's timeout. Default 3 000. */
+  probeTimeoutMs?: number;
+  /** The request budget's ceiling. Default 3 000 a minute. */
+  requestsPerMinute?: number;
   /** How long Activity keeps changes that reached BillPro or were discarded. Default 30 days. */
   outboxKeepDays?: number;
 }

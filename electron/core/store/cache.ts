@@ -374,6 +374,44 @@ export class Cache {
     ).changes;
   }
 
+  /** True when BillPro's row `id` is cached (a cheap existence check, no parsing). */
+  has(collection: Collection, id: number): boolean {
+    return this.#db.get(`SELECT 1 AS one FROM ${TABLES[collection]} WHERE id = :id`, { id }) !== undefined;
+  }
+
+  /** Rows that came from BillPro (not created here and still unsent). */
+  countSynced(collection: Collection): number {
+    const row = this.#db.get(`SELECT count(*) AS n FROM ${TABLES[collection]} WHERE id > 0`);
+    return row ? num(row, 'n') : 0;
+  }
+
+  /**
+   * BillPro rows a full pull that began with run `run` did not see (`seen_run < run`), without
+   * changes waiting to be sent: the candidates for removal, ids ascending.
+   */
+  missingSince(collection: Collection, run: number): number[] {
+    return this.#db
+      .all(`SELECT id FROM ${TABLES[collection]} WHERE id > 0 AND pending = 0 AND seen_run < :run ORDER BY id`, {
+        run,
+      })
+      .map((row) => num(row, 'id'));
+  }
+
+  /**
+   * Removes `ids`, but only those still unseen since run `run` and without pending changes: a row
+   * seen again or changed here after the decision stays.
+   */
+  removeUnseen(collection: Collection, ids: readonly number[], run: number): number {
+    let removed = 0;
+    for (const id of ids) {
+      removed += this.#db.run(
+        `DELETE FROM ${TABLES[collection]} WHERE id = :id AND id > 0 AND pending = 0 AND seen_run < :run`,
+        { id, run },
+      ).changes;
+    }
+    return removed;
+  }
+
   /** Rows whose optimistic change ended; BillPro's version should be fetched for them. */
   listStale(): StaleRow[] {
     const stale: StaleRow[] = [];
