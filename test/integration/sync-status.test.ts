@@ -32,3 +32,22 @@ it('is null until every collection has synced once, then the oldest pull time', 
   store.cache.markSynced('products', '2026-11-01T10:00:00.000Z');
   expect(lastSyncedAt(store)).toBe('2026-11-01T09:00:05.000Z');
 });
+
+it('moves forward when the newest records are checked, never during a first or interrupted read', () => {
+  // Before any full read completed, a lighter check says nothing about being synced.
+  const fresh = openStore({ file: join(dir, 'fresh.db'), encryptionKey: 'b'.repeat(64) });
+  try {
+    fresh.cache.markChecked('orders', '2026-11-01T09:00:00.000Z');
+    expect(fresh.cache.syncState('orders').syncedAt).toBeNull();
+  } finally {
+    fresh.close();
+  }
+  // After the full read: checking the head moves "synced at" on (the tiered sync's steady state).
+  store.cache.markChecked('orders', '2026-11-02T08:00:00.000Z');
+  expect(store.cache.syncState('orders').syncedAt).toBe('2026-11-02T08:00:00.000Z');
+  // A reconciliation interrupted at page 40: its resume point survives a head check, and "synced
+  // at" stays where the last complete read left it.
+  store.cache.saveSyncProgress('customers', { nextPage: 40 });
+  store.cache.markChecked('customers', '2026-11-02T08:00:00.000Z');
+  expect(store.cache.syncState('customers')).toMatchObject({ nextPage: 40, syncedAt: '2026-11-01T09:00:05.000Z' });
+});

@@ -482,6 +482,18 @@ export class Cache {
   }
 
   /** The pull finished at `at` (ISO 8601): the collection is complete and up to date as of then. */
+  /**
+   * A lighter check of a collection succeeded (its newest records, the payments due soon): moves
+   * "synced at" forward, but only for a collection whose full read has completed, and leaves an
+   * interrupted read's resume point alone.
+   */
+  markChecked(collection: Collection, at: string): void {
+    this.#db.run(
+      `UPDATE sync_state SET synced_at = :at, updated_at = :now WHERE collection = :collection AND complete = 1 AND next_page IS NULL`,
+      { collection, at, now: this.#now().toISOString() },
+    );
+  }
+
   markSynced(collection: Collection, at: string): void {
     this.#db.run(
       `INSERT INTO sync_state(collection, synced_at, next_page, complete, updated_at)

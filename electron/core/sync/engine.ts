@@ -343,6 +343,8 @@ export class SyncEngine {
       const payments = await budget.run(() => client.listScheduledPayments(id, { signal }), signal);
       if (payments.length) changed += store.cache.upsertMany('scheduledPayments', payments).written;
     }
+    // Payments due soon are the ones an operator acts on: checking them is what "synced" means here.
+    store.cache.markChecked('scheduledPayments', new Date(now).toISOString());
     if (changed) this.#o.onData(['scheduledPayments']);
     return batch.length;
   }

@@ -266,6 +266,9 @@ export async function pullHead(options: HeadOptions): Promise<HeadResult> {
   if (!newest && (facts.lastPage !== options.facts.lastPage || facts.lastPageRows !== options.facts.lastPageRows)) {
     options.onFacts(facts);
   }
+  // The head was read to its end: what is new at BillPro is here now. "Synced" tells the operator
+  // when the list was last checked, not when the rare full reconciliation ran.
+  store.cache.markChecked(collection, new Date().toISOString());
   return { written, requests, more: false };
 }
 
