@@ -8,7 +8,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yIssues } from './support/a11y.ts';
-import { connectSandbox, useDesk } from './support/desk.ts';
+import { connectSandbox, openDesk, useDesk } from './support/desk.ts';
 import { startSandboxProcess } from './support/processes.ts';
 
 const desk = useDesk();
@@ -22,7 +22,7 @@ test('a change made offline waits, shows in Activity, and is sent by "Sync now"'
   page.on('pageerror', (e) => consoleErrors.push(e.message));
 
   // A profile on the sandbox process this spec can stop and start again.
-  await page.goto(desk.host.openUrl);
+  await openDesk(page, desk.host);
   await page.getByLabel('Profile name').fill('Examply Ltd');
   await page.getByLabel('Environment').selectOption('custom');
   await page.getByLabel('API base URL').fill(desk.sandbox.baseUrl);

@@ -19,6 +19,7 @@ const desk = useDesk();
 interface Product {
   id: number;
   name: string | null;
+  product_id: string;
   currency: string;
   product_type: string;
   product_status: string;
@@ -394,7 +395,9 @@ test('items 3 and 9: one interval (BillPro\'s), the deposit, totals in order, ti
   const withSplit = await productOf('instalment', (p) => Number(p.split_number) > 1 && p.name !== null);
   await screens(page).getByRole('link', { name: 'Products' }).click();
   await page.getByRole('searchbox', { name: 'Search products' }).fill(withSplit.name ?? String(withSplit.id));
-  await page.getByRole('grid', { name: 'Products' }).getByRole('row').nth(1).click();
+  // The row of that very product, once the search has narrowed the list (names can repeat).
+  await page.getByRole('grid', { name: 'Products' }).getByRole('row').filter({ hasText: withSplit.product_id }).click();
+  await expect(page.getByRole('heading', { name: withSplit.name ?? withSplit.product_id })).toBeVisible();
   const schedule = page.locator('dt:text-is("Schedule") + dd');
   await expect(schedule).toHaveText(new RegExp(`^every (\\d+ )?(day|week|month|year)s?, \\d+ instalments?`));
   await expect(schedule).not.toHaveText(/ ,/);
