@@ -6,56 +6,21 @@ import { expect, test } from '@playwright/test';
 import { expectNoSeriousA11yIssues } from './support/a11y.ts';
 import { localDay } from './support/dates.ts';
 import { connectSandbox, useDesk } from './support/desk.ts';
-import { sandboxCall } from './support/sandbox-api.ts';
+import { createInstalmentOrder, sandboxCall } from './support/sandbox-api.ts';
 
 const desk = useDesk();
 
-interface Product {
-  id: number;
-  currency: string;
-  product_type: string;
-  product_status: string;
-  lock_payment_config: boolean;
-}
 interface Payment {
   id: number;
   status: string;
   scheduled_at: string;
 }
 
-/** An instalment order of three payments, created and paid in BillPro directly. */
-async function activeInstalmentOrder(): Promise<number> {
-  let product: Product | undefined;
-  for (let page = 1; !product && page <= 4; page++) {
-    const products = await sandboxCall<Product[]>(desk.sandbox, `/products?page=${page}`);
-    product = products.find((p) => p.product_type === 'instalment' && p.product_status === 'active' && !p.lock_payment_config);
-  }
-  expect(product, 'an active instalment product whose schedule is not locked').toBeDefined();
-  const [customer] = await sandboxCall<{ id: number }[]>(desk.sandbox, '/customers?page=1');
-  const created = await sandboxCall<{ id: number }>(desk.sandbox, '/orders/create_instalment_order', {
-    method: 'POST',
-    body: {
-      order: {
-        currency: product!.currency,
-        customer_id: customer!.id,
-        invoice_id: `E2E-PAY-${Date.now() % 100000}`,
-        order_products: [{ product_id: product!.id }],
-        initial_amount: '0',
-        split_number: 3,
-        scheduled_unit: 'MONTH',
-        scheduled_interval: 1,
-      },
-    },
-  });
-  const id = created.id;
-  await sandboxCall(desk.sandbox, `/orders/${id}/pay`, { method: 'POST', body: { outcome: 'approve' }, control: true });
-  return id;
-}
 
 test('skip one scheduled payment and reschedule another', async ({ page }) => {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  const orderId = await activeInstalmentOrder();
+  const orderId = await createInstalmentOrder(desk.sandbox, { paid: true, invoicePrefix: 'E2E-PAY' });
   const before = (await sandboxCall<Payment[]>(desk.sandbox, `/orders/${orderId}/scheduled_payments`)).sort((a, b) => a.scheduled_at.localeCompare(b.scheduled_at));
   expect(before.map((p) => p.status)).toEqual(['scheduled', 'scheduled', 'scheduled']);
 

@@ -8,7 +8,7 @@
 import { expect, test, type Locator, type Page, type Route } from '@playwright/test';
 import { connectSandbox, useDesk } from './support/desk.ts';
 import { fetchFromWebHost } from './support/processes.ts';
-import { sandboxCall } from './support/sandbox-api.ts';
+import { createInstalmentOrder, sandboxCall } from './support/sandbox-api.ts';
 
 const desk = useDesk();
 
@@ -83,37 +83,9 @@ async function openOrder(page: Page, id: number): Promise<void> {
   await page.evaluate((hash) => (window.location.hash = hash), `#/orders/${id}`);
 }
 
-/** An instalment order of three payments, created in BillPro directly: pending, or active once paid. */
-async function instalmentOrder(paid: boolean): Promise<number> {
-  type Product = { id: number; currency: string; product_type: string; product_status: string; lock_payment_config: boolean };
-  let product: Product | undefined;
-  for (let page = 1; !product && page <= 4; page++) {
-    const products = await sandboxCall<Product[]>(desk.sandbox, `/products?page=${page}`);
-    product = products.find((p) => p.product_type === 'instalment' && p.product_status === 'active' && !p.lock_payment_config);
-  }
-  expect(product, 'an active instalment product whose schedule is not locked').toBeDefined();
-  const [customer] = await sandboxCall<{ id: number }[]>(desk.sandbox, '/customers?page=1');
-  const created = await sandboxCall<{ id: number }>(desk.sandbox, '/orders/create_instalment_order', {
-    method: 'POST',
-    body: {
-      order: {
-        currency: product!.currency,
-        customer_id: customer!.id,
-        invoice_id: `E2E-STALE-${Date.now() % 100000}`,
-        order_products: [{ product_id: product!.id }],
-        initial_amount: '0',
-        split_number: 3,
-        scheduled_unit: 'MONTH',
-        scheduled_interval: 1,
-      },
-    },
-  });
-  if (paid) await sandboxCall(desk.sandbox, `/orders/${created.id}/pay`, { method: 'POST', body: { outcome: 'approve' }, control: true });
-  return created.id;
-}
 
 test('a refresh asked before cancelling an order does not bring back its old status', async ({ page }) => {
-  const id = await instalmentOrder(false);
+  const id = await createInstalmentOrder(desk.sandbox, { paid: false, invoicePrefix: 'E2E-STALE' });
   await openOrder(page, id);
   const header = page.locator('header.head');
   await expect(header.getByText('Pending', { exact: true })).toBeVisible({ timeout: 15_000 });
@@ -138,7 +110,7 @@ test('a refresh asked before cancelling an order does not bring back its old sta
 });
 
 test('a reload of the scheduled payments asked before a later skip does not undo that skip', async ({ page }) => {
-  const id = await instalmentOrder(true);
+  const id = await createInstalmentOrder(desk.sandbox, { paid: true, invoicePrefix: 'E2E-STALE' });
   await openOrder(page, id);
   const section = page.getByRole('region', { name: 'Scheduled payments' });
   const rows = section.getByRole('row');
@@ -166,7 +138,7 @@ test('a reload of the scheduled payments asked before a later skip does not undo
 });
 
 test('a closed order detail stops reloading when fresher orders land', async ({ page }) => {
-  const [first, second] = [await instalmentOrder(false), await instalmentOrder(false)];
+  const [first, second] = [await createInstalmentOrder(desk.sandbox, { paid: false, invoicePrefix: 'E2E-STALE' }), await createInstalmentOrder(desk.sandbox, { paid: false, invoicePrefix: 'E2E-STALE' })];
   await openOrder(page, first);
   const header = page.locator('header.head');
   await expect(header.getByText('Pending', { exact: true })).toBeVisible({ timeout: 15_000 });

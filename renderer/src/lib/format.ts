@@ -13,6 +13,7 @@ export const LOCALE: string | undefined = runtime?.languages?.[0] ?? runtime?.la
 const moneyFormats = new Map<string, Intl.NumberFormat | null>();
 const dateFormat = new Intl.DateTimeFormat(LOCALE, { year: 'numeric', month: '2-digit', day: '2-digit' });
 const numberFormat = new Intl.NumberFormat(LOCALE);
+const dateTimeFormat = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeStyle: 'short' });
 
 function moneyFormat(currency: string | null | undefined): Intl.NumberFormat | null {
   const key = currency ?? '';
@@ -48,6 +49,13 @@ export function date(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : dateFormat.format(d);
+}
+
+/** A moment in the operator's locale, to the minute: "1 Dec 2026, 06:40" (en-GB). */
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateTimeFormat.format(d);
 }
 
 /** A count in the operator's locale: 49,996 (en-GB) or 49.996 (de-DE). */
