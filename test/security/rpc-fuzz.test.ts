@@ -105,7 +105,11 @@ function send(method: string, pathName: string, headers: Record<string, string>,
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
       res.on('error', reject);
     });
-    req.setTimeout(30_000, () => req.destroy(new Error('no answer in 30 s')));
+    // sync.now answers when a whole reconciliation has run, and the request budget may pause it
+    // for up to 60 s after BillPro timeouts or 5xx (which this load provokes with its 3 s timeout):
+    // a slow answer is the budget being gentle, no answer at all is a crash.
+    const limitS = pathName.endsWith('/sync.now') ? 150 : 30;
+    req.setTimeout(limitS * 1000, () => req.destroy(new Error(`no answer in ${limitS} s`)));
     req.on('error', reject);
     req.end(body);
   });
