@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomerRow, OrderRow, ProductRow } from '../../electron/common/contract.ts';
 import { DeskError } from '../../electron/common/errors.ts';
 import { OrderInput, type Customer, type Product } from '../../electron/common/wire.ts';
-import { BillProClient } from '../../electron/core/billpro/client.ts';
-import { startSandbox, type RunningSandbox } from '../../electron/sandbox/server.ts';
+import type { BillProClient } from '../../electron/core/billpro/client.ts';
+import type { RunningSandbox } from '../../electron/sandbox/server.ts';
+import { openSandboxCatalogue, row } from '../support/sandbox-catalogue.ts';
 import { toMinorUnits as toCents } from '../../electron/common/money.ts';
 import type { PurchaseType } from '../../renderer/src/views/orders/order-filters.svelte.ts';
 import { OrderWizard, type WizardDesk } from '../../renderer/src/views/orders/order-wizard.svelte.ts';
@@ -21,14 +22,8 @@ let client: BillProClient;
 let products: Product[];
 let customer: Customer;
 
-const row = <T extends object>(entity: T) => ({ ...entity, pending: 0, localOnly: false });
-
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0 });
-  client = new BillProClient({ baseUrl: sandbox.baseUrl, token: sandbox.tokens[0]!.token });
-  products = [];
-  for await (const page of client.listProductsPages()) products.push(...page.items);
-  customer = (await client.listCustomers({ page: 1 }))[0]!;
+  ({ sandbox, client, products, customer } = await openSandboxCatalogue());
 });
 
 afterAll(() => sandbox.close());
