@@ -53,6 +53,8 @@ test('profile links open the record in its profile; bad links say why', async ({
   await expect(page).toHaveURL(new RegExp(`#/orders/${order.id}$`));
 
   await page.getByRole('navigation', { name: 'Merchant profiles' }).getByRole('button', { name: /BillPro sandbox/ }).click();
+  // The switch has landed before the link is opened (as an operator sees it happen).
+  await expect(switcher.getByRole('button', { name: /BillPro sandbox/ })).toHaveAttribute('aria-current', 'true');
   await page.goto(`${origin}/#/p/${shop}/customers/${customer.id}`);
   await expect(switcher.getByRole('button', { name: /Sandbox merchant/ })).toHaveAttribute('aria-current', 'true');
   await expect(page.getByRole('heading', { level: 1, name: customer.title })).toBeVisible();
