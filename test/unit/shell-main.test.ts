@@ -355,7 +355,9 @@ async function start(options: { packaged?: boolean; gotLock?: boolean } = {}) {
       (h.app.quit as () => void)();
       await h.quitDone;
     }
-    await rm(base, { recursive: true, force: true });
+    // The shell gives the Desk 5 s to close; on a loaded machine a sandbox sync started by the
+    // test may still be writing its last files when the quit goes ahead, so the removal retries.
+    await rm(base, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
   });
   return { h, appRoot, userData };
 }
