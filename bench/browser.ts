@@ -10,7 +10,7 @@ import { chromium, errors, type Browser, type BrowserContext, type Page } from '
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/chromium.ts';
 import { median, round } from './stats.ts';
 
-const VIEWPORT = { width: 1280, height: 800 };
+export const VIEWPORT = { width: 1280, height: 800 };
 
 /**
  * The little of the DOM the page functions below use. They run in Chromium (Playwright sends
@@ -38,6 +38,9 @@ export interface BrowserPlan {
   /** Pixels scrolled per animation frame. */
   scrollStep: number;
 }
+
+/** `--only first-paint`: that figure alone. */
+export type FirstPaintOnlyFigures = Pick<BrowserFigures, 'chromium' | 'mode' | 'grid' | 'firstPaint'>;
 
 export interface BrowserFigures {
   chromium: string;
@@ -122,14 +125,14 @@ const LONG_TASKS = `
   }).observe({ type: 'longtask', buffered: true });
 `;
 
-interface RpcCall {
+export interface RpcCall {
   method: string;
   start: number;
   end: number;
 }
 
 /** The page's Desk calls (POST /rpc/<method>), from its resource timing. */
-async function rpcCalls(page: Page): Promise<RpcCall[]> {
+export async function rpcCalls(page: Page): Promise<RpcCall[]> {
   return page.evaluate(() =>
     (
       performance.getEntriesByType('resource') as unknown as {
@@ -185,7 +188,7 @@ const sessions = new Map<string, Awaited<ReturnType<BrowserContext['storageState
  * the web host's `<random>.localhost` name, and the key works once); later contexts get the
  * session cookie that visit earned.
  */
-async function signIn(context: BrowserContext, openUrl: string): Promise<void> {
+export async function signIn(context: BrowserContext, openUrl: string): Promise<void> {
   const known = sessions.get(openUrl);
   if (known) {
     await context.addCookies(known);
@@ -260,6 +263,19 @@ async function chooseGrid(
 }
 
 export async function browserBench(plan: BrowserPlan, log: (line: string) => void): Promise<BrowserFigures> {
+  return (await measure(plan, log, false)) as BrowserFigures;
+}
+
+/** The first-paint figure alone (no profile switch or scroll). */
+export async function firstPaintBench(plan: BrowserPlan, log: (line: string) => void): Promise<FirstPaintOnlyFigures> {
+  return measure(plan, log, true);
+}
+
+async function measure(
+  plan: BrowserPlan,
+  log: (line: string) => void,
+  firstPaintOnly: boolean,
+): Promise<BrowserFigures | FirstPaintOnlyFigures> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [...CHROMIUM_ARGS],
@@ -339,6 +355,20 @@ export async function browserBench(plan: BrowserPlan, log: (line: string) => voi
       `  first paint: ${fromNavigation.join(', ')} ms from navigation; ${afterShell.join(', ')} ms after the shell`,
     );
 
+    const firstPaint = {
+      runs: plan.runs,
+      fromNavigationMs: median(fromNavigation),
+      afterShellMs: median(afterShell),
+      shellStartMs: round(median(shellStart)),
+      coldFromNavigationMs: round(cold),
+      phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, median(v)])) as unknown as FirstPaintPhases,
+      samples: { fromNavigationMs: fromNavigation, afterShellMs: afterShell },
+    };
+    if (firstPaintOnly) {
+      await context.close();
+      return { chromium: browser.version(), mode: 'headless', grid: { ...grid, rows: gridRows }, firstPaint };
+    }
+
     // ---------------------------------------------------------------- profile switch
     const page = await context.newPage();
     await page.goto(`${origin}/#/${grid.view}`);
@@ -414,17 +444,7 @@ export async function browserBench(plan: BrowserPlan, log: (line: string) => voi
       chromium: browser.version(),
       mode: 'headless',
       grid: { ...grid, rows: gridRows },
-      firstPaint: {
-        runs: plan.runs,
-        fromNavigationMs: median(fromNavigation),
-        afterShellMs: median(afterShell),
-        shellStartMs: round(median(shellStart)),
-        coldFromNavigationMs: round(cold),
-        phases: Object.fromEntries(
-          Object.entries(phases).map(([k, v]) => [k, median(v)]),
-        ) as unknown as FirstPaintPhases,
-        samples: { fromNavigationMs: fromNavigation, afterShellMs: afterShell },
-      },
+      firstPaint,
       profileSwitch: {
         runs: plan.runs * 2,
         medianMs: median([...toLarge, ...toSmall]),

@@ -30,6 +30,7 @@ export class ProfilesStore {
   }
 
   async trySandbox(): Promise<void> {
+    performance.mark('desk:try-sandbox');
     this.state = await call('profiles.trySandbox', {});
   }
 
