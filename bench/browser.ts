@@ -111,10 +111,24 @@ export interface FirstPaintPhases {
   ordersCallStartAfterShellMs: number;
   /** That call's round trip (HTTP to the web host, the Desk's query, JSON both ways). */
   ordersCallMs: number;
+  /** Of which inside the Desk (`Desk.dispatch`, the web host's Server-Timing). */
+  ordersCallDeskMs: number;
+  /** 'desk:shell-start' → the `profiles.list` answer (the frame can mount from then on). */
+  profilesAnsweredAfterShellMs: number;
   /** Its answer → the rows painted mark (rendering the rows, then the next frame). */
   paintAfterDataMs: number;
   /** Main-thread tasks over 50 ms (Long Tasks API), their time between the shell mark and the rows. */
   longTasksMs: number;
+  /**
+   * The page's main thread's CPU time (thread time, CDP Performance.getMetrics) from navigation
+   * until the bench saw the rows mark: all the work the page did to show its first rows, module
+   * evaluation included. Unlike the wall-clock figures it hardly moves when other processes share
+   * the cores.
+   */
+  mainThreadCpuMs: number;
+  /** Of which running script (ScriptDuration), and laying out and styling the page. */
+  scriptCpuMs: number;
+  layoutAndStyleMs: number;
 }
 
 /** Records long tasks from the page's start (a string: page code must not pass through tsx). */
@@ -129,6 +143,8 @@ export interface RpcCall {
   method: string;
   start: number;
   end: number;
+  /** Time inside the Desk (the web host's Server-Timing), of the round trip end − start. */
+  deskMs: number | null;
 }
 
 /** The page's Desk calls (POST /rpc/<method>), from its resource timing. */
@@ -139,6 +155,7 @@ export async function rpcCalls(page: Page): Promise<RpcCall[]> {
         name: string;
         startTime: number;
         responseEnd: number;
+        serverTiming?: { name: string; duration: number }[];
       }[]
     )
       .filter((e) => new URL(e.name).pathname.startsWith('/rpc/'))
@@ -146,6 +163,7 @@ export async function rpcCalls(page: Page): Promise<RpcCall[]> {
         method: decodeURIComponent(new URL(e.name).pathname.slice('/rpc/'.length)),
         start: e.startTime,
         end: e.responseEnd,
+        deskMs: e.serverTiming?.find((t) => t.name === 'desk')?.duration ?? null,
       })),
   );
 }
@@ -169,15 +187,40 @@ async function marks(page: Page, label: string): Promise<Marks> {
   );
 }
 
-async function waitForRows(page: Page, label: string, after: number, timeoutMs: number): Promise<number> {
-  await page.waitForFunction(
-    ({ name, after }) =>
-      performance.getEntriesByName(`desk:rows-painted:${name}`, 'mark').some((m) => m.startTime > after),
-    { name: label, after },
-    { timeout: timeoutMs, polling: 'raf' },
+/**
+ * Resolves with the first `desk:rows-painted:<label>` mark after `after`. It waits in the page on a
+ * PerformanceObserver, through a plain evaluate: Playwright's waitForFunction would first inject
+ * its selector engine into the page — ~10 ms of the page's main thread, inside the very window
+ * being measured (a first-paint trace showed it between the frame and the rows).
+ */
+export async function waitForMark(page: Page, name: string, after: number, timeoutMs: number): Promise<number> {
+  const found = await page.evaluate(
+    ({ name, after, timeoutMs }) =>
+      // No named functions in page code (see `marks`).
+      new Promise<number | null>((resolve) => {
+        const already = performance.getEntriesByName(name, 'mark').find((e) => e.startTime > after);
+        if (already) return resolve(already.startTime);
+        const timer = setTimeout(() => {
+          observer.disconnect();
+          resolve(null);
+        }, timeoutMs);
+        const observer = new PerformanceObserver((list) => {
+          const at = list.getEntries().find((e) => e.name === name && e.startTime > after);
+          if (!at) return;
+          clearTimeout(timer);
+          observer.disconnect();
+          resolve(at.startTime);
+        });
+        observer.observe({ type: 'mark' });
+      }),
+    { name, after, timeoutMs },
   );
-  const found = (await marks(page, label)).rows.filter((t) => t > after);
-  return found[0]!;
+  if (found === null) throw new errors.TimeoutError(`no '${name}' mark within ${timeoutMs} ms`);
+  return found;
+}
+
+async function waitForRows(page: Page, label: string, after: number, timeoutMs: number): Promise<number> {
+  return waitForMark(page, `desk:rows-painted:${label}`, after, timeoutMs);
 }
 
 /** The session cookie each launch's key was exchanged for (the key works once). */
@@ -313,13 +356,24 @@ async function measure(
       profilesListMs: [],
       ordersCallStartAfterShellMs: [],
       ordersCallMs: [],
+      ordersCallDeskMs: [],
+      profilesAnsweredAfterShellMs: [],
       paintAfterDataMs: [],
       longTasksMs: [],
+      mainThreadCpuMs: [],
+      scriptCpuMs: [],
+      layoutAndStyleMs: [],
     };
     for (let i = 0; i < plan.runs; i++) {
       const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
       await page.goto(`${origin}/#/${grid.view}`);
       const rows = await waitForRows(page, grid.label, 0, 30_000);
+      const metric = Object.fromEntries(
+        (await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value * 1000]),
+      );
+      await cdp.detach();
       const { shell } = await marks(page, grid.label);
       if (shell === null) throw new Error("the renderer set no 'desk:shell-start' mark");
       fromNavigation.push(round(rows));
@@ -334,6 +388,8 @@ async function measure(
         phases.profilesListMs.push(profilesList.end - profilesList.start);
         phases.ordersCallStartAfterShellMs.push(list.start - shell);
         phases.ordersCallMs.push(list.end - list.start);
+        phases.ordersCallDeskMs.push(list.deskMs ?? NaN);
+        phases.profilesAnsweredAfterShellMs.push(profilesList.end - shell);
         phases.paintAfterDataMs.push(rows - list.end);
         const busy = await page.evaluate(
           ({ from, to }) =>
@@ -348,6 +404,9 @@ async function measure(
           { from: shell, to: rows },
         );
         phases.longTasksMs.push(busy);
+        phases.mainThreadCpuMs.push(metric.ThreadTime ?? NaN);
+        phases.scriptCpuMs.push(metric.ScriptDuration ?? NaN);
+        phases.layoutAndStyleMs.push((metric.LayoutDuration ?? NaN) + (metric.RecalcStyleDuration ?? NaN));
       }
       await page.close();
     }
