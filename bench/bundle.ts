@@ -69,7 +69,12 @@ export function buildRenderer(outDir: string): BundleFigures {
     gzipKb: kb(files.reduce((sum, f) => sum + f.gzip, 0)),
     rawKb: kb(files.reduce((sum, f) => sum + f.raw, 0)),
     entryGzipKb: kb(entry.reduce((sum, f) => sum + f.gzip, 0)),
-    files: files.map((f) => ({ name: f.name, rawKb: kb(f.raw), gzipKb: kb(f.gzip), startup: startup.has(f.name) })),
+    files: files.map((f) => ({
+      name: f.name,
+      rawKb: kb(f.raw),
+      gzipKb: kb(f.gzip),
+      startup: startup.has(f.name),
+    })),
     buildMs: Math.round(buildMs),
   };
 }
@@ -85,7 +90,9 @@ export function startupScripts(entries: string[], read: (name: string) => string
     if (found.has(name)) continue;
     found.add(name);
     const source = read(name);
-    for (const match of source.matchAll(/(?<![\w$.])import\s*(?:[\w$*{][^"'()]*?from\s*)?["']\.\/([^"']+\.js)["']/g))
+    for (const match of source.matchAll(
+      /(?<![\w$.])import\s*(?:[\w$*{][^"'()]*?from\s*)?["']\.\/([^"']+\.js)["']/g,
+    ))
       queue.push(match[1]!);
   }
   return found;

@@ -110,7 +110,8 @@ function timedDesk(desk: Desk, timings: Map<string, number[]>): Parameters<typeo
         return await desk.dispatch(name, input);
       } finally {
         const later = (input as { offset?: unknown } | null)?.offset;
-        const key = name === 'orders.list' && typeof later === 'number' && later > 0 ? `${name} (later page)` : name;
+        const key =
+          name === 'orders.list' && typeof later === 'number' && later > 0 ? `${name} (later page)` : name;
         timings.set(key, [...(timings.get(key) ?? []), performance.now() - t]);
       }
     },
@@ -122,7 +123,10 @@ function dispatchReport(timings: Map<string, number[]>): ChildReport {
   return {
     type: 'dispatch',
     byMethod: Object.fromEntries(
-      [...timings].map(([name, ms]) => [name, { calls: ms.length, medianMs: median(ms), p95Ms: round(percentile(ms, 95), 2) }]),
+      [...timings].map(([name, ms]) => [
+        name,
+        { calls: ms.length, medianMs: median(ms), p95Ms: round(percentile(ms, 95), 2) },
+      ]),
     ),
   };
 }

@@ -58,7 +58,11 @@ export async function trySandboxBench(
   deps: { deskScript: string; rendererDir: string },
   log: (line: string) => void,
 ): Promise<TrySandboxFigures> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS], headless: true });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS],
+    headless: true,
+  });
   const toRows: number[] = [];
   const toFigures: number[] = [];
   const phases = {
@@ -113,7 +117,9 @@ export async function trySandboxBench(
           phases.paintAfterDataMs.push(marks.rows - list.end);
         }
         // The same click, on to the Dashboard: its figures wait for the whole first sync.
-        await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/dashboard'));
+        await page.evaluate(
+          () => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/dashboard'),
+        );
         await page.waitForFunction(
           () => performance.getEntriesByName('desk:figures-painted:Dashboard', 'mark').length > 0,
           undefined,
@@ -123,7 +129,9 @@ export async function trySandboxBench(
           () => performance.getEntriesByName('desk:figures-painted:Dashboard', 'mark')[0]!.startTime,
         );
         toFigures.push(round(figures - marks.click));
-        log(`  run ${i + 1}/${plan.runs}: first product rows ${toRows.at(-1)} ms after the click; dashboard figures ${toFigures.at(-1)} ms`);
+        log(
+          `  run ${i + 1}/${plan.runs}: first product rows ${toRows.at(-1)} ms after the click; dashboard figures ${toFigures.at(-1)} ms`,
+        );
         await context.close();
         child.send({ type: 'stop' });
         deskDispatch = (await child.next('dispatch', 30_000)).byMethod;
