@@ -185,7 +185,7 @@ const sessions = new Map<string, Awaited<ReturnType<BrowserContext['storageState
  * the web host's `<random>.localhost` name, and the key works once); later contexts get the
  * session cookie that visit earned.
  */
-async function signIn(context: BrowserContext, openUrl: string): Promise<void> {
+export async function signIn(context: BrowserContext, openUrl: string): Promise<void> {
   const known = sessions.get(openUrl);
   if (known) {
     await context.addCookies(known);

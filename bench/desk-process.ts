@@ -55,6 +55,7 @@ export type ChildReport =
       small: { id: string; name: string };
     }
   | { type: 'dispatch'; byMethod: Record<string, DispatchTiming> }
+  | { type: 'sync-stopped'; passesMs: number[] }
   | { type: 'failed'; message: string };
 
 /** Time inside `Desk.dispatch` per method while the browser figures were taken (server side). */
@@ -192,9 +193,29 @@ async function main(): Promise<void> {
     staticDir: config.staticDir,
     port: 0,
   });
+  // 'sync-start': the large merchant syncs over and over (a sync running behind the screen, as
+  // after a long time offline) until 'sync-stop', then says how many passes ran ('sync-stopped').
+  let syncing: Promise<void> | null = null;
+  let keepSyncing = false;
+  const passes: number[] = [];
+  const syncLoop = async () => {
+    while (keepSyncing) {
+      const t = performance.now();
+      await call('sync.now', { profileId: large.id });
+      passes.push(round(performance.now() - t));
+    }
+  };
   const stopped = new Promise<void>((resolve) => {
     process.on('message', (message: unknown) => {
-      if ((message as { type?: string }).type === 'stop') resolve();
+      const type = (message as { type?: string }).type;
+      if (type === 'stop') resolve();
+      else if (type === 'sync-start' && !syncing) {
+        keepSyncing = true;
+        syncing = syncLoop().finally(() => (syncing = null));
+      } else if (type === 'sync-stop') {
+        keepSyncing = false;
+        void (syncing ?? Promise.resolve()).then(() => report({ type: 'sync-stopped', passesMs: passes.splice(0) }));
+      }
     });
     process.on('disconnect', () => resolve());
   });

@@ -8,6 +8,9 @@
  *   npm run bench -- --only sync-budget
  *                              only the sync budget (a steady-state hour on an injected clock vs one
  *                              full pull); merged into bench/results.json, other figures kept
+ *   npm run bench -- --only lists
+ *                              only the lists as the operator feels them (search keystroke → rows,
+ *                              chip → rows, fast scroll; bench/lists.ts), merged the same way
  *
  * Progress goes to stderr; stdout gets a readable table, then one JSON object.
  */
@@ -18,6 +21,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPrivateKeyring, type PrivateKeyring } from '../test/support/keyring.ts';
 import { browserBench, type BrowserFigures } from './browser.ts';
+import { listsBench, type ListsFigures, type ListsPlan } from './lists.ts';
 import { buildRenderer, type BundleFigures } from './bundle.ts';
 import type { DispatchTiming, MemorySample } from './desk-process.ts';
 import {
@@ -47,6 +51,7 @@ const PLAN = quick
       memoryRuns: 1,
       search: { terms: 50, rounds: 1, seed: 20261125 },
       browser: { runs: 2, scrollSeconds: 1, scrollStep: 100 },
+      lists: { terms: 6, termsDuringSync: 3, customerTerms: 3, keyDelayMs: 90, chips: 3, types: 2, bursts: 20, burstPx: 2000 },
     }
   : {
       large: { orders: 100_000, customers: 20_000, products: 500 },
@@ -55,6 +60,7 @@ const PLAN = quick
       memoryRuns: 5,
       search: { terms: 200, rounds: 5, seed: 20261125 },
       browser: { runs: 5, scrollSeconds: 3, scrollStep: 100 },
+      lists: { terms: 20, termsDuringSync: 10, customerTerms: 6, keyDelayMs: 90, chips: 6, types: 3, bursts: 40, burstPx: 2000 },
     };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -90,6 +96,130 @@ async function onlySyncBudget(): Promise<void> {
   results.figures = { ...results.figures, syncBudget: { ...figures, measuredAt: new Date().toISOString(), machine: machine() } };
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`sync budget written to ${path.relative(process.cwd(), out) || out}`);
+}
+
+const LISTS_GOALS = {
+  searchFelt: 'keystroke → rows painted p95 < 100 ms (debounce included)',
+  chipFelt: 'chip → rows painted p95 < 100 ms',
+  fastScroll: 'no long task > 50 ms; blank rows ≤ 2 frames',
+};
+
+function listsGoals(figures: ListsFigures) {
+  return {
+    searchFelt: {
+      goal: LISTS_GOALS.searchFelt,
+      met:
+        figures.search.orders.p95Ms < 100 &&
+        figures.search.orders.stalePaints === 0 &&
+        (figures.search.duringSync === null || figures.search.duringSync.p95Ms < 100),
+    },
+    chipFelt: { goal: LISTS_GOALS.chipFelt, met: figures.chips.orders.p95Ms < 100 && figures.chips.orders.stalePaints === 0 },
+    fastScroll: {
+      goal: LISTS_GOALS.fastScroll,
+      met: figures.scroll.longTasks === 0 && figures.scroll.longestBlankRunFrames <= 2,
+    },
+  };
+}
+
+function listsRows(figures: ListsFigures): [string, string, string, boolean][] {
+  const goals = listsGoals(figures);
+  const { search, chips, scroll } = figures;
+  return [
+    [
+      'search keystroke → rows',
+      `p95 ${search.orders.p95Ms} ms (p50 ${search.orders.p50Ms}); static page ${search.baseline.p95Ms} ms → ${search.ratioP95}×` +
+        (search.duringSync ? `; during a sync p95 ${search.duringSync.p95Ms} ms` : '') +
+        (search.customers ? `; Customers p95 ${search.customers.p95Ms} ms` : ''),
+      goals.searchFelt.goal,
+      goals.searchFelt.met,
+    ],
+    [
+      'chip → rows',
+      `p95 ${chips.orders.p95Ms} ms (p50 ${chips.orders.p50Ms}); static page ${chips.baseline.p95Ms} ms → ${chips.ratioP95}×`,
+      goals.chipFelt.goal,
+      goals.chipFelt.met,
+    ],
+    [
+      `fast scroll ${scroll.bursts} × ${scroll.burstPx} px`,
+      `${scroll.longTasks} long tasks (longest ${scroll.longestTaskMs} ms); blank rows in ${scroll.framesWithBlankRows} of ${scroll.frames} frames, ` +
+        `longest run ${scroll.longestBlankRunFrames}, in ${scroll.burstsWithBlankRows} bursts`,
+      goals.fastScroll.goal,
+      goals.fastScroll.met,
+    ],
+  ];
+}
+
+function listsPlan(serving: { openUrl: string; large: { id: string } }, child: DeskProcess): ListsPlan {
+  return {
+    openUrl: serving.openUrl,
+    profileId: serving.large.id,
+    ...PLAN.lists,
+    background: {
+      start: () => child.send({ type: 'sync-start' }),
+      stop: async () => {
+        child.send({ type: 'sync-stop' });
+        return (await child.next('sync-stopped', 600_000)).passesMs;
+      },
+    },
+  };
+}
+
+/** `--only lists`: seeds the large merchant, syncs it into a Desk process, measures the lists; merged into the results file. */
+async function onlyLists(): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'desk-bench-'));
+  let keyring: PrivateKeyring | undefined;
+  let sandbox: SandboxProcess | undefined;
+  let child: DeskProcess | undefined;
+  try {
+    const rendererDir = path.join(tmp, 'renderer');
+    log('bundle: building the renderer…');
+    buildRenderer(rendererDir);
+    keyring = await startPrivateKeyring();
+    process.env.DBUS_SESSION_BUS_ADDRESS = keyring.env.DBUS_SESSION_BUS_ADDRESS;
+    log(`seeding the sandbox: ${PLAN.large.orders} orders…`);
+    sandbox = await startSandboxProcess(PLAN.large);
+    const tokenA = sandbox.tokens.find((t) => t.profiles.length === 1 && t.profiles[0] === 1)?.token;
+    const tokenB = sandbox.tokens.find((t) => t.profiles.length === 1 && t.profiles[0] === 3)?.token;
+    if (!tokenA || !tokenB) throw new Error('the sandbox has no single-profile tokens for profiles 1 and 3');
+    child = startDeskProcess(
+      await bundleDeskProcess(),
+      { dataDir: path.join(tmp, 'desk'), baseUrl: sandbox.baseUrl, search: null, staticDir: rendererDir },
+      { a: tokenA, b: tokenB },
+    );
+    const synced = await child.next('synced', 300_000);
+    log(`  synced ${synced.orders} orders in ${round(synced.syncMs / 1000, 1)} s`);
+    const serving = await child.next('serving', 300_000);
+    log('lists: search, chips, fast scroll (headless Chromium)…');
+    const figures = await within('the lists benchmark', 900_000, listsBench(listsPlan(serving, child), log));
+    child.send({ type: 'stop' });
+    const { byMethod } = await child.next('dispatch', 30_000);
+    await within('the Desk process exit', 30_000, child.exited);
+    child = undefined;
+    const goals = listsGoals(figures);
+    const rows = listsRows(figures);
+    process.stdout.write(`\n${rows.map(([a, b, c, met]) => `${a}: ${b}  goal: ${c}  met: ${met ? 'yes' : 'NO'}`).join('\n')}\n`);
+    log(`  Desk dispatch during the lists: ${JSON.stringify(byMethod)}`);
+    const out = args.out ?? (quick ? undefined : path.join(ROOT, 'bench', 'results.json'));
+    if (!out) return;
+    let results: { goals?: Record<string, unknown>; figures?: Record<string, unknown> } = {};
+    try {
+      results = JSON.parse(readFileSync(out, 'utf8')) as typeof results;
+    } catch {
+      // No earlier results: this part alone.
+    }
+    results.goals = { ...results.goals, ...goals };
+    results.figures = {
+      ...results.figures,
+      lists: { ...figures, deskDispatch: byMethod, orders: synced.orders, measuredAt: new Date().toISOString(), machine: machine() },
+    };
+    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+    log(`lists written to ${path.relative(process.cwd(), out) || out}`);
+  } finally {
+    child?.kill();
+    await sandbox?.stop().catch(() => undefined);
+    await keyring?.stop().catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 interface MemoryFigures {
@@ -199,6 +329,7 @@ async function main(): Promise<void> {
     const memorySamples: MemorySample[] = [];
     let search: SearchFigures | undefined;
     let browser: BrowserFigures | undefined;
+    let lists: ListsFigures | undefined;
     let dispatch: Record<string, DispatchTiming> = {};
     for (let i = 0; i < PLAN.memoryRuns; i++) {
       const last = i === PLAN.memoryRuns - 1;
@@ -242,13 +373,15 @@ async function main(): Promise<void> {
           log,
         ),
       );
+      log('lists: search, chips, fast scroll (headless Chromium)…');
+      lists = await within('the lists benchmark', 900_000, listsBench(listsPlan(serving, child), log));
       child.send({ type: 'stop' });
       const { byMethod } = await child.next('dispatch', 30_000);
       dispatch = byMethod;
       await within('the Desk process exit', 30_000, child.exited);
     }
     child = undefined;
-    if (!search || !browser) throw new Error('the last Desk process reported no search or browser figures');
+    if (!search || !browser || !lists) throw new Error('the last Desk process reported no search, browser or lists figures');
 
     const memory: MemoryFigures = {
       runs: memorySamples.length,
@@ -286,6 +419,7 @@ async function main(): Promise<void> {
       memory: { goal: '< 150 MB RSS', met: memory.rssAfterMb < 150 },
       bundle: { goal: '< 120 KiB gzipped', met: bundle.gzipKb < 120 },
       syncBudget: syncBudgetGoal(syncBudget),
+      ...listsGoals(lists),
     };
 
     const results = {
@@ -313,6 +447,7 @@ async function main(): Promise<void> {
         memory,
         bundle,
         syncBudget,
+        lists,
       },
       grid: browser.grid,
       /** Server side of the browser figures: time inside Desk.dispatch per method. */
@@ -360,6 +495,7 @@ async function main(): Promise<void> {
         goals.memory.met,
       ],
       ['sync budget', syncBudgetRow(syncBudget), goals.syncBudget.goal, goals.syncBudget.met],
+      ...listsRows(lists),
       [
         'renderer bundle',
         `${bundle.gzipKb} KiB gzipped (entry ${bundle.entryGzipKb} KiB)`,
@@ -389,9 +525,10 @@ async function main(): Promise<void> {
   }
 }
 
-const entry = args.only === undefined ? main : args.only === 'sync-budget' ? onlySyncBudget : null;
+const parts: Record<string, () => Promise<void>> = { 'sync-budget': onlySyncBudget, lists: onlyLists };
+const entry = args.only === undefined ? main : (parts[args.only] ?? null);
 if (!entry) {
-  log(`unknown --only part "${args.only ?? ''}"; the one part that runs alone is sync-budget`);
+  log(`unknown --only part "${args.only ?? ''}"; the parts that run alone: ${Object.keys(parts).join(', ')}`);
   process.exit(2);
 }
 entry().catch((error: unknown) => {

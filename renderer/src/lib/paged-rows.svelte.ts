@@ -10,7 +10,11 @@ export interface PageAnswer<T> {
   syncedAt: string | null;
 }
 
-export type PageLoader<T> = (offset: number, limit: number) => Promise<PageAnswer<T>>;
+/**
+ * Fetches one page of a query. `query` (optional) says which query it is: the grid puts it in its
+ * rows-painted mark, so a benchmark can tell the rows of the last search typed from a stale one.
+ */
+export type PageLoader<T> = ((offset: number, limit: number) => Promise<PageAnswer<T>>) & { readonly query?: unknown };
 
 export class PagedRows<T> {
   /** About three screens of rows: small enough that the first answer is quick to send and paint. */
@@ -28,6 +32,10 @@ export class PagedRows<T> {
   private generation = 0;
   /** True once the first page of a query has landed (state, so "empty" views re-render then). */
   ready = $state(false);
+  /** Bumped when a new query's first page lands (not when shown pages are refreshed). */
+  landed = $state(0);
+  /** The `query` of the loader whose rows are shown. */
+  shownQuery = $state.raw<unknown>(undefined);
 
   constructor(private loader: PageLoader<T>) {}
 
@@ -46,6 +54,8 @@ export class PagedRows<T> {
       this.syncedAt = first.syncedAt;
       this.error = null;
       this.ready = true;
+      this.shownQuery = loader.query;
+      this.landed += 1;
       this.version += 1;
     } catch (error) {
       if (generation === this.generation) this.error = error;

@@ -10,6 +10,13 @@ import { PagedRows, type PageLoader } from './paged-rows.svelte.ts';
 
 type Collection = EventPayload<'dataRefreshed'>['collections'][number];
 
+/**
+ * How long a list waits after a keystroke before it asks for the new term's rows. Short: the
+ * operator's budget is 100 ms from the last key to its rows painted, debounce included, and a
+ * superseded answer is never painted (PagedRows drops it), so asking per key costs only Desk time.
+ */
+export const TYPING_DEBOUNCE_MS = 30;
+
 export class ProfileRows<T> extends PagedRows<T> {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #absorbFirstLoad = true;
