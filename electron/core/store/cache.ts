@@ -105,6 +105,11 @@ const ROW_SELECT = 't.id, t.json, t.pending, t.local_id, t.stale, t.written_at';
 const DEFAULT_LIMIT = 50;
 /** Above this many matches a search is "broad": newest first instead of ranked (see `list`). */
 const BROAD_SEARCH = 2_000;
+/**
+ * Above this many matches a search in a chosen order reads the rows off the sort's index and
+ * checks each against the matches; below, it looks the matches up and sorts them (see `#pageSql`).
+ */
+const SORTED_SCAN = 1_000;
 const MAX_LIMIT = 1000;
 
 /** A list query turned into SQL pieces over `t` (see `Cache.#plan`). */
@@ -342,6 +347,13 @@ export class Cache {
    * thousands of matches of a broad term ("de") costs a bm25 score each, and the order among them
    * means little: such a search shows the newest matches first, read straight off the index in
    * id order.
+   *
+   * A search in an order the operator chose (the Orders list always sends one: "Newest first")
+   * needs no rank at all, so it is a membership test, not the ranked join (which scores every
+   * match: "wi" in 100k orders, 12k matches, took 135 ms instead of 7). With many matches the
+   * rows are read off the sort's index in order, each checked against the matches, until the
+   * page is full (`+` keeps SQLite from driving the query from the matches instead); with few,
+   * the matches are looked up and sorted.
    */
   #pageSql(plan: ListPlan, select: string, total: number, limit: string): string {
     const { table } = plan;
@@ -349,6 +361,11 @@ export class Cache {
       return `SELECT ${select} FROM ${table} t WHERE t.id IN (
              SELECT rowid FROM ${table}_fts WHERE ${table}_fts MATCH :q ORDER BY rowid DESC ${limit})
            ORDER BY t.id DESC`;
+    }
+    if (plan.searchWhere !== '' && plan.sorted) {
+      const member = `${total > SORTED_SCAN ? '+' : ''}${plan.searchWhere}`;
+      const where = plan.where === '' ? `WHERE ${member}` : `${plan.where} AND ${member}`;
+      return `SELECT ${select} FROM ${table} t ${where} ORDER BY ${plan.order} ${limit}`;
     }
     return `SELECT ${select} FROM ${table} t ${plan.join} ${plan.where} ORDER BY ${plan.order} ${limit}`;
   }
