@@ -67,6 +67,13 @@ describe('cache search', () => {
     expect(none.rows).toEqual([]);
   });
 
+  it("counts a search's matches per status, with and without another filter", () => {
+    const counts = store.cache.countBy('orders', 'status', { search: 'omega' });
+    expect(Object.fromEntries(counts)).toEqual({ pending: 3 });
+    const broad = store.cache.countBy('orders', 'status', { search: 'zeta', filter: { order_type: 'single_payment' } });
+    expect([...broad.values()].reduce((a, b) => a + b, 0)).toBe(store.cache.list('orders', { search: 'zeta', limit: 1 }).total);
+  });
+
   it('ranks a narrow term and counts exactly its matches', () => {
     const found = store.cache.list('orders', { search: 'omega', limit: 10 });
     expect(found.total).toBe(3);

