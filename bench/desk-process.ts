@@ -11,6 +11,7 @@
  *    over the web host until told to stop — for the browser figures.
  */
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import path from 'node:path';
 import type { MethodInput, MethodName, MethodOutput } from '../electron/common/contract.ts';
 import { Desk } from '../electron/core/desk.ts';
@@ -55,7 +56,7 @@ export type ChildReport =
       small: { id: string; name: string };
     }
   | { type: 'dispatch'; byMethod: Record<string, DispatchTiming> }
-  | { type: 'sync-stopped'; passesMs: number[] }
+  | { type: 'sync-stopped'; passesMs: number[]; loop: { p99Ms: number; maxMs: number } }
   | { type: 'failed'; message: string };
 
 /** Time inside `Desk.dispatch` per method while the browser figures were taken (server side). */
@@ -198,6 +199,7 @@ async function main(): Promise<void> {
   let syncing: Promise<void> | null = null;
   let keepSyncing = false;
   const passes: number[] = [];
+  let loop: IntervalHistogram | null = null;
   const syncLoop = async () => {
     while (keepSyncing) {
       const t = performance.now();
@@ -211,10 +213,18 @@ async function main(): Promise<void> {
       if (type === 'stop') resolve();
       else if (type === 'sync-start' && !syncing) {
         keepSyncing = true;
+        loop = monitorEventLoopDelay({ resolution: 10 });
+        loop.enable();
         syncing = syncLoop().finally(() => (syncing = null));
       } else if (type === 'sync-stop') {
         keepSyncing = false;
-        void (syncing ?? Promise.resolve()).then(() => report({ type: 'sync-stopped', passesMs: passes.splice(0) }));
+        void (syncing ?? Promise.resolve()).then(() => {
+          loop?.disable();
+          const ms = (ns: number | undefined) => round((ns ?? 0) / 1e6, 1);
+          const delay = { p99Ms: ms(loop?.percentile(99)), maxMs: ms(loop?.max) };
+          loop = null;
+          return report({ type: 'sync-stopped', passesMs: passes.splice(0), loop: delay });
+        });
       }
     });
     process.on('disconnect', () => resolve());

@@ -40,7 +40,13 @@ export interface ListsPlan {
   bursts: number;
   burstPx: number;
   /** Runs a sync of the large merchant over and over while `during` runs (null: not measured). */
-  background: { start(): void; stop(): Promise<number[]> } | null;
+  background: { start(): void; stop(): Promise<SyncRun> } | null;
+}
+
+/** The sync passes that ran behind a measurement, and the Desk's event-loop delay meanwhile. */
+export interface SyncRun {
+  passesMs: number[];
+  loop: { p99Ms: number; maxMs: number };
 }
 
 export interface Felt {
@@ -50,6 +56,12 @@ export interface Felt {
   maxMs: number;
   /** Answers for an older query painted after the right rows (should be 0). */
   stalePaints: number;
+  /**
+   * Where each sample's time went (p50 / p95 over samples), from the page's resource timing of the
+   * last list call before the paint: input → that call leaves (debounce, waiting for an answer
+   * still on its way), the call itself (HTTP, the web host, the Desk), its answer → rows painted.
+   */
+  phases: { waitMs: [number, number]; callMs: [number, number]; paintMs: [number, number] } | null;
 }
 
 export interface ListsFigures {
@@ -64,7 +76,7 @@ export interface ListsFigures {
     /** orders p95 ÷ baseline p95. */
     ratioP95: number;
     /** The same, with a sync of the large merchant running the whole time. */
-    duringSync: (Felt & { syncPasses: number; syncPassMs: number[] }) | null;
+    duringSync: (Felt & { syncPasses: number; syncPassMs: number[]; deskLoopDelay: SyncRun['loop'] }) | null;
     customers: Felt | null;
     /** Desk calls per search typed (the Orders list), by method: how many round trips one term costs. */
     callsPerTerm: Record<string, number>;
@@ -88,6 +100,11 @@ export interface ListsFigures {
     longestBlankRunFrames: number;
     /** Bursts during which any frame showed blank rows. */
     burstsWithBlankRows: number;
+    /**
+     * The renderer main thread's own busy time over the whole scroll (Chromium's Performance
+     * metrics): what the long tasks cost in CPU, as opposed to wall time on a shared machine.
+     */
+    renderer: { taskMs: number; scriptMs: number; layoutMs: number; styleMs: number; wallMs: number };
   };
 }
 
@@ -132,13 +149,17 @@ const PAGE_PROBES = `
   };
 `;
 
-/** The static baseline: the same orders in memory, filtered and painted as a table on every input. */
+/**
+ * The static baseline: the same orders in memory, filtered and painted as a table on every input.
+ * It carries the probes itself: `setContent` rewrites the document, which drops the listeners an
+ * init script added.
+ */
 function baselineHtml(rows: string[][]): string {
   return `<!doctype html><html><head><meta charset="utf-8"><style>
     body { font: 14px system-ui, sans-serif; margin: 16px; }
     table { border-collapse: collapse; width: 100%; table-layout: fixed; }
     td { height: 35px; border-bottom: 1px solid #ddd; padding: 0 8px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-  </style></head><body>
+  </style><script>${PAGE_PROBES}</script></head><body>
   <input id="q" type="search"> <span id="chips"></span>
   <table><tbody id="rows"></tbody></table>
   <script>
@@ -238,15 +259,42 @@ async function feltSince(
   }
 }
 
-function felt(samples: number[], stale: number): Felt {
+interface Phase {
+  wait: number;
+  call: number;
+  paint: number;
+}
+
+function felt(samples: number[], stale: number, phases: Phase[] = []): Felt {
   const rounded = samples.map((s) => round(s));
+  const spread = (values: number[]): [number, number] => [median(values), round(percentile(values, 95))];
   return {
     samples: rounded,
     p50Ms: median(rounded),
     p95Ms: round(percentile(rounded, 95)),
     maxMs: round(Math.max(...rounded)),
     stalePaints: stale,
+    phases: phases.length
+      ? {
+          waitMs: spread(phases.map((p) => round(p.wait))),
+          callMs: spread(phases.map((p) => round(p.call))),
+          paintMs: spread(phases.map((p) => round(p.paint))),
+        }
+      : null,
   };
+}
+
+/** The last `method` call that answered between `start` and `painted` (resource timing). */
+async function phaseOf(page: Page, method: string, start: number, painted: number): Promise<Phase | null> {
+  const call = await page.evaluate(
+    ({ method, start, painted }) =>
+      (performance.getEntriesByType('resource') as unknown as { name: string; startTime: number; responseEnd: number }[])
+        .filter((e) => e.name.endsWith(`/rpc/${method}`) && e.responseEnd >= start && e.responseEnd <= painted)
+        .map((e) => ({ start: e.startTime, end: e.responseEnd }))
+        .at(-1) ?? null,
+    { method, start, painted },
+  );
+  return call ? { wait: call.start - start, call: call.end - call.start, paint: painted - call.end } : null;
 }
 
 /** Types each term key by key into `input`, from an empty box showing the whole list. */
@@ -256,8 +304,10 @@ async function typeTerms(
   label: string,
   terms: readonly string[],
   delay: number,
+  method: string | null = null,
 ): Promise<Felt> {
   const samples: number[] = [];
+  const phases: Phase[] = [];
   let stale = 0;
   const box = page.locator(input);
   for (const term of terms) {
@@ -276,8 +326,10 @@ async function typeTerms(
     const result = await feltSince(page, label, last, { search: term.trim() });
     samples.push(result.ms);
     if (result.stale) stale += 1;
+    const phase = method ? await phaseOf(page, method, last, last + result.ms) : null;
+    if (phase) phases.push(phase);
   }
-  return felt(samples, stale);
+  return felt(samples, stale, phases);
 }
 
 /** Rows of the current Orders list through the page's own Desk calls (the web host's RPC). */
@@ -332,6 +384,11 @@ async function scrollBursts(page: Page, plan: ListsPlan): Promise<ListsFigures['
     el.scrollTop = 0;
   }, viewport);
   await sleep(500);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metrics = async () =>
+    Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value])) as Record<string, number>;
+  const startMetrics = await metrics();
   const from = await page.evaluate(() => performance.now());
   await page.evaluate(
     ({ selector }) => (globalThis as unknown as { __deskStartFrames(s: string, h: number): void }).__deskStartFrames(selector, 36),
@@ -350,6 +407,16 @@ async function scrollBursts(page: Page, plan: ListsPlan): Promise<ListsFigures['
   const tasks = (
     await page.evaluate(() => (globalThis as unknown as { __deskLongTasks: [number, number][] }).__deskLongTasks)
   ).filter(([start]) => start >= from);
+  const endMetrics = await metrics();
+  const spent = (name: string) => round(((endMetrics[name] ?? 0) - (startMetrics[name] ?? 0)) * 1000);
+  const renderer = {
+    taskMs: spent('TaskDuration'),
+    scriptMs: spent('ScriptDuration'),
+    layoutMs: spent('LayoutDuration'),
+    styleMs: spent('RecalcStyleDuration'),
+    wallMs: spent('Timestamp'),
+  };
+  await cdp.detach();
   let run = 0;
   let longest = 0;
   const bursts = new Set<number>();
@@ -369,6 +436,7 @@ async function scrollBursts(page: Page, plan: ListsPlan): Promise<ListsFigures['
     framesWithBlankRows: frames.filter(([, , blank]) => blank > 0).length,
     longestBlankRunFrames: longest,
     burstsWithBlankRows: bursts.size,
+    renderer,
   };
 }
 
@@ -418,10 +486,10 @@ export async function listsBench(plan: ListsPlan, log: (line: string) => void): 
     // ------------------------------------------------------------ search on Orders
     resourceBufferLarge(page);
     const before = await page.evaluate(() => performance.now());
-    const search = await typeTerms(page, '#order-search', 'Orders', terms, plan.keyDelayMs);
+    const search = await typeTerms(page, '#order-search', 'Orders', terms, plan.keyDelayMs, 'orders.list');
     const calls = await callsSince(page, before);
     const callsPerTerm = Object.fromEntries(Object.entries(calls).map(([m, n]) => [m, round(n / terms.length, 1)]));
-    log(`  search → rows (Orders): p50 ${search.p50Ms} ms, p95 ${search.p95Ms} ms; ${search.samples.join(', ')}`);
+    log(`  search → rows (Orders): p50 ${search.p50Ms} ms, p95 ${search.p95Ms} ms; ${search.samples.join(', ')}; phases ${JSON.stringify(search.phases)}`);
     log(`  Desk calls per term typed: ${JSON.stringify(callsPerTerm)}`);
 
     // ------------------------------------------------------------ status chips and type
@@ -430,6 +498,7 @@ export async function listsBench(plan: ListsPlan, log: (line: string) => void): 
     const statusButtons = page.getByRole('group', { name: 'Status' }).getByRole('button');
     const chipCount = Math.min(plan.chips, await statusButtons.count());
     const chipSamples: number[] = [];
+    const chipPhases: Phase[] = [];
     let chipStale = 0;
     for (let i = 0; i < chipCount; i++) {
       const button = statusButtons.nth(i);
@@ -441,6 +510,8 @@ export async function listsBench(plan: ListsPlan, log: (line: string) => void): 
         // Pressed: the rows of a query with that one status; released: of the whole list again.
         const result = pressing ? await feltUntilStatus(page, down) : await feltSince(page, 'Orders', down, { status: undefined });
         chipSamples.push(result.ms);
+        const phase = await phaseOf(page, 'orders.list', down, down + result.ms);
+        if (phase) chipPhases.push(phase);
         if (result.stale) chipStale += 1;
         await sleep(300);
       }
@@ -456,18 +527,21 @@ export async function listsBench(plan: ListsPlan, log: (line: string) => void): 
         if (start === undefined) throw new Error('the page saw no input event from the type select');
         const result = await feltSince(page, 'Orders', start, { type: value || undefined });
         chipSamples.push(result.ms);
+        const phase = await phaseOf(page, 'orders.list', start, start + result.ms);
+        if (phase) chipPhases.push(phase);
         if (result.stale) chipStale += 1;
         await sleep(300);
       }
     }
-    const chips = felt(chipSamples, chipStale);
-    log(`  chip → rows (Orders): p50 ${chips.p50Ms} ms, p95 ${chips.p95Ms} ms; ${chips.samples.join(', ')}`);
+    const chips = felt(chipSamples, chipStale, chipPhases);
+    log(`  chip → rows (Orders): p50 ${chips.p50Ms} ms, p95 ${chips.p95Ms} ms; ${chips.samples.join(', ')}; phases ${JSON.stringify(chips.phases)}`);
 
     // ------------------------------------------------------------ fast scroll
     const scroll = await scrollBursts(page, plan);
     log(
       `  scroll ${scroll.bursts} × ${scroll.burstPx} px: ${scroll.longTasks} long tasks (longest ${scroll.longestTaskMs} ms); ` +
-        `blank rows in ${scroll.framesWithBlankRows} of ${scroll.frames} frames, longest run ${scroll.longestBlankRunFrames}, in ${scroll.burstsWithBlankRows} bursts`,
+        `blank rows in ${scroll.framesWithBlankRows} of ${scroll.frames} frames, longest run ${scroll.longestBlankRunFrames}, in ${scroll.burstsWithBlankRows} bursts; ` +
+        `renderer busy ${scroll.renderer.taskMs} ms of ${scroll.renderer.wallMs} (script ${scroll.renderer.scriptMs}, layout ${scroll.renderer.layoutMs}, style ${scroll.renderer.styleMs})`,
     );
 
     // ------------------------------------------------------------ search during a sync
@@ -481,11 +555,12 @@ export async function listsBench(plan: ListsPlan, log: (line: string) => void): 
       });
       plan.background.start();
       await sleep(2_000);
-      const during = await typeTerms(page, '#order-search', 'Orders', terms.slice(0, plan.termsDuringSync), plan.keyDelayMs);
-      const passes = await plan.background.stop();
-      duringSync = { ...during, syncPasses: passes.length, syncPassMs: passes };
+      const during = await typeTerms(page, '#order-search', 'Orders', terms.slice(0, plan.termsDuringSync), plan.keyDelayMs, 'orders.list');
+      const sync = await plan.background.stop();
+      duringSync = { ...during, syncPasses: sync.passesMs.length, syncPassMs: sync.passesMs, deskLoopDelay: sync.loop };
       log(
-        `  search → rows during a sync: p50 ${during.p50Ms} ms, p95 ${during.p95Ms} ms; ${during.samples.join(', ')} (${passes.length} sync passes: ${passes.join(', ')} ms)`,
+        `  search → rows during a sync: p50 ${during.p50Ms} ms, p95 ${during.p95Ms} ms; ${during.samples.join(', ')} ` +
+          `(${sync.passesMs.length} sync passes: ${sync.passesMs.join(', ')} ms; Desk event-loop delay p99 ${sync.loop.p99Ms} ms, max ${sync.loop.maxMs} ms)`,
       );
     }
 
@@ -501,6 +576,7 @@ export async function listsBench(plan: ListsPlan, log: (line: string) => void): 
         // Names only: a customer search for an invoice id finds nothing, and an empty list paints no rows.
         terms.filter((t) => /^[a-z' -]+$/.test(t)).slice(0, plan.customerTerms),
         plan.keyDelayMs,
+        'customers.list',
       );
       log(`  search → rows (Customers): p50 ${customersFelt.p50Ms} ms, p95 ${customersFelt.p95Ms} ms`);
     }

@@ -158,7 +158,8 @@ function listsPlan(serving: { openUrl: string; large: { id: string } }, child: D
       start: () => child.send({ type: 'sync-start' }),
       stop: async () => {
         child.send({ type: 'sync-stop' });
-        return (await child.next('sync-stopped', 600_000)).passesMs;
+        const { passesMs, loop } = await child.next('sync-stopped', 600_000);
+        return { passesMs, loop };
       },
     },
   };
