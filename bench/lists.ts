@@ -229,7 +229,8 @@ async function paintMarks(page: Page, label: string, after: number): Promise<Pai
 
 async function inputsSince(page: Page, cursor: number): Promise<[string, number][]> {
   return page.evaluate(
-    (from) => ((globalThis as unknown as { __deskInputs: [string, number][] }).__deskInputs ?? []).slice(from),
+    (from) =>
+      ((globalThis as unknown as { __deskInputs: [string, number][] }).__deskInputs ?? []).slice(from),
     cursor,
   );
 }
@@ -264,7 +265,9 @@ async function feltSince(
       return { ms: hit.t - start, stale: later.length > 0 };
     }
     if (Date.now() > deadline)
-      throw new Error(`no rows painted for ${JSON.stringify(wanted)} on ${label} within 60 s (marks: ${JSON.stringify(marks)})`);
+      throw new Error(
+        `no rows painted for ${JSON.stringify(wanted)} on ${label} within 60 s (marks: ${JSON.stringify(marks)})`,
+      );
     await sleep(20);
   }
 }
@@ -298,8 +301,16 @@ function felt(samples: number[], stale: number, phases: Phase[] = []): Felt {
 async function phaseOf(page: Page, method: string, start: number, painted: number): Promise<Phase | null> {
   const call = await page.evaluate(
     ({ method, start, painted }) =>
-      (performance.getEntriesByType('resource') as unknown as { name: string; startTime: number; responseEnd: number }[])
-        .filter((e) => e.name.endsWith(`/rpc/${method}`) && e.responseEnd >= start && e.responseEnd <= painted)
+      (
+        performance.getEntriesByType('resource') as unknown as {
+          name: string;
+          startTime: number;
+          responseEnd: number;
+        }[]
+      )
+        .filter(
+          (e) => e.name.endsWith(`/rpc/${method}`) && e.responseEnd >= start && e.responseEnd <= painted,
+        )
         .map((e) => ({ start: e.startTime, end: e.responseEnd }))
         .at(-1) ?? null,
     { method, start, painted },
@@ -390,18 +401,26 @@ async function scrollBursts(page: Page, plan: ListsPlan): Promise<ListsFigures['
   if (!box) throw new Error('the Orders grid has no box');
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.evaluate((selector) => {
-    const el = (globalThis as unknown as { document: { querySelector(s: string): { scrollTop: number } } }).document.querySelector(selector);
+    const el = (
+      globalThis as unknown as { document: { querySelector(s: string): { scrollTop: number } } }
+    ).document.querySelector(selector);
     el.scrollTop = 0;
   }, viewport);
   await sleep(500);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const metrics = async () =>
-    Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value])) as Record<string, number>;
+    Object.fromEntries(
+      (await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]),
+    ) as Record<string, number>;
   const startMetrics = await metrics();
   const from = await page.evaluate(() => performance.now());
   await page.evaluate(
-    ({ selector }) => (globalThis as unknown as { __deskStartFrames(s: string, h: number): void }).__deskStartFrames(selector, 36),
+    ({ selector }) =>
+      (globalThis as unknown as { __deskStartFrames(s: string, h: number): void }).__deskStartFrames(
+        selector,
+        36,
+      ),
     { selector: viewport },
   );
   // A fling: each burst four wheel notches of a quarter, then a short look at the rows.
@@ -411,11 +430,13 @@ async function scrollBursts(page: Page, plan: ListsPlan): Promise<ListsFigures['
     await sleep(150);
   }
   await sleep(300);
-  const frames = await page.evaluate(
-    () => (globalThis as unknown as { __deskStopFrames(): [number, number, number][] }).__deskStopFrames(),
+  const frames = await page.evaluate(() =>
+    (globalThis as unknown as { __deskStopFrames(): [number, number, number][] }).__deskStopFrames(),
   );
   const tasks = (
-    await page.evaluate(() => (globalThis as unknown as { __deskLongTasks: [number, number][] }).__deskLongTasks)
+    await page.evaluate(
+      () => (globalThis as unknown as { __deskLongTasks: [number, number][] }).__deskLongTasks,
+    )
   ).filter(([start]) => start >= from);
   const endMetrics = await metrics();
   const spent = (name: string) => round(((endMetrics[name] ?? 0) - (startMetrics[name] ?? 0)) * 1000);
@@ -456,7 +477,10 @@ async function scrollBursts(page: Page, plan: ListsPlan): Promise<ListsFigures['
 async function callsSince(page: Page, from: number): Promise<Record<string, number>> {
   return page.evaluate((after) => {
     const counts: Record<string, number> = {};
-    for (const e of performance.getEntriesByType('resource') as unknown as { name: string; startTime: number }[]) {
+    for (const e of performance.getEntriesByType('resource') as unknown as {
+      name: string;
+      startTime: number;
+    }[]) {
       const path = new URL(e.name).pathname;
       if (e.startTime < after || !path.startsWith('/rpc/')) continue;
       const method = decodeURIComponent(path.slice('/rpc/'.length));
@@ -467,7 +491,11 @@ async function callsSince(page: Page, from: number): Promise<Record<string, numb
 }
 
 export async function listsBench(plan: ListsPlan, log: (line: string) => void): Promise<ListsFigures> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS], headless: true });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS],
+    headless: true,
+  });
   try {
     const origin = new URL(plan.openUrl).origin;
     const context = await browser.newContext({ viewport: VIEWPORT });
@@ -485,7 +513,11 @@ export async function listsBench(plan: ListsPlan, log: (line: string) => void): 
     });
     const orders: OrderLike[] = [];
     for (let offset = 0; offset < 5_000; offset += 1_000) {
-      const answer = await rpc<{ rows: OrderLike[] }>(page, 'orders.list', { profileId: plan.profileId, offset, limit: 1_000 });
+      const answer = await rpc<{ rows: OrderLike[] }>(page, 'orders.list', {
+        profileId: plan.profileId,
+        offset,
+        limit: 1_000,
+      });
       orders.push(...answer.rows);
     }
     const terms = chooseTerms(
@@ -500,8 +532,12 @@ export async function listsBench(plan: ListsPlan, log: (line: string) => void): 
     const before = await page.evaluate(() => performance.now());
     const search = await typeTerms(page, '#order-search', 'Orders', terms, plan.keyDelayMs, 'orders.list');
     const calls = await callsSince(page, before);
-    const callsPerTerm = Object.fromEntries(Object.entries(calls).map(([m, n]) => [m, round(n / terms.length, 1)]));
-    log(`  search → rows (Orders): p50 ${search.p50Ms} ms, p95 ${search.p95Ms} ms; ${search.samples.join(', ')}; phases ${JSON.stringify(search.phases)}`);
+    const callsPerTerm = Object.fromEntries(
+      Object.entries(calls).map(([m, n]) => [m, round(n / terms.length, 1)]),
+    );
+    log(
+      `  search → rows (Orders): p50 ${search.p50Ms} ms, p95 ${search.p95Ms} ms; ${search.samples.join(', ')}; phases ${JSON.stringify(search.phases)}`,
+    );
     log(`  Desk calls per term typed: ${JSON.stringify(callsPerTerm)}`);
 
     // ------------------------------------------------------------ status chips and type
@@ -520,7 +556,9 @@ export async function listsBench(plan: ListsPlan, log: (line: string) => void): 
         const down = (await inputsSince(page, cursor)).find(([type]) => type === 'pointerdown')?.[1];
         if (down === undefined) throw new Error('the page saw no pointerdown');
         // Pressed: the rows of a query with that one status; released: of the whole list again.
-        const result = pressing ? await feltUntilStatus(page, down) : await feltSince(page, 'Orders', down, { status: undefined });
+        const result = pressing
+          ? await feltUntilStatus(page, down)
+          : await feltSince(page, 'Orders', down, { status: undefined });
         chipSamples.push(result.ms);
         const phase = await phaseOf(page, 'orders.list', down, down + result.ms);
         if (phase) chipPhases.push(phase);
@@ -528,9 +566,11 @@ export async function listsBench(plan: ListsPlan, log: (line: string) => void): 
         await sleep(300);
       }
     }
-    const typeOptions = (await page.locator('#order-type option').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value))).filter(
-      (v) => v !== '',
-    );
+    const typeOptions = (
+      await page
+        .locator('#order-type option')
+        .evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value))
+    ).filter((v) => v !== '');
     for (const type of typeOptions.slice(0, plan.types)) {
       for (const value of [type, '']) {
         const cursor = await inputCursor(page);
@@ -546,7 +586,9 @@ export async function listsBench(plan: ListsPlan, log: (line: string) => void): 
       }
     }
     const chips = felt(chipSamples, chipStale, chipPhases);
-    log(`  chip → rows (Orders): p50 ${chips.p50Ms} ms, p95 ${chips.p95Ms} ms; ${chips.samples.join(', ')}; phases ${JSON.stringify(chips.phases)}`);
+    log(
+      `  chip → rows (Orders): p50 ${chips.p50Ms} ms, p95 ${chips.p95Ms} ms; ${chips.samples.join(', ')}; phases ${JSON.stringify(chips.phases)}`,
+    );
 
     // ------------------------------------------------------------ fast scroll
     const scroll = await scrollBursts(page, plan);
@@ -561,16 +603,28 @@ export async function listsBench(plan: ListsPlan, log: (line: string) => void): 
     let duringSync: ListsFigures['search']['duringSync'] = null;
     if (plan.background && plan.termsDuringSync > 0) {
       await page.evaluate(() => {
-        const el = (globalThis as unknown as { document: { querySelector(s: string): { scrollTop: number } } }).document.querySelector(
-          '[role="grid"][aria-label="Orders"] [role="rowgroup"]',
-        );
+        const el = (
+          globalThis as unknown as { document: { querySelector(s: string): { scrollTop: number } } }
+        ).document.querySelector('[role="grid"][aria-label="Orders"] [role="rowgroup"]');
         el.scrollTop = 0;
       });
       plan.background.start();
       await sleep(2_000);
-      const during = await typeTerms(page, '#order-search', 'Orders', terms.slice(0, plan.termsDuringSync), plan.keyDelayMs, 'orders.list');
+      const during = await typeTerms(
+        page,
+        '#order-search',
+        'Orders',
+        terms.slice(0, plan.termsDuringSync),
+        plan.keyDelayMs,
+        'orders.list',
+      );
       const sync = await plan.background.stop();
-      duringSync = { ...during, syncPasses: sync.passesMs.length, syncPassMs: sync.passesMs, deskLoopDelay: sync.loop };
+      duringSync = {
+        ...during,
+        syncPasses: sync.passesMs.length,
+        syncPassMs: sync.passesMs,
+        deskLoopDelay: sync.loop,
+      };
       log(
         `  search → rows during a sync: p50 ${during.p50Ms} ms, p95 ${during.p95Ms} ms; ${during.samples.join(', ')} ` +
           `(${sync.passesMs.length} sync passes: ${sync.passesMs.join(', ')} ms; Desk event-loop delay p99 ${sync.loop.p99Ms} ms, max ${sync.loop.maxMs} ms)`,
@@ -638,7 +692,11 @@ export async function listsBench(plan: ListsPlan, log: (line: string) => void): 
         customers: customersFelt,
         callsPerTerm,
       },
-      chips: { orders: chips, baseline: baselineChips, ratioP95: round(chips.p95Ms / Math.max(0.1, baselineChips.p95Ms), 1) },
+      chips: {
+        orders: chips,
+        baseline: baselineChips,
+        ratioP95: round(chips.p95Ms / Math.max(0.1, baselineChips.p95Ms), 1),
+      },
       scroll,
     };
   } finally {
@@ -656,7 +714,9 @@ async function feltUntilStatus(page: Page, start: number): Promise<{ ms: number;
   const deadline = Date.now() + 15_000;
   for (;;) {
     const marks = await paintMarks(page, 'Orders', start);
-    const hit = marks.find((m) => Array.isArray(m.query?.status) && (m.query.status as unknown[]).length === 1);
+    const hit = marks.find(
+      (m) => Array.isArray(m.query?.status) && (m.query.status as unknown[]).length === 1,
+    );
     if (hit) {
       await sleep(400);
       const later = (await paintMarks(page, 'Orders', hit.t)).filter(
