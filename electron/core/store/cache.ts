@@ -75,6 +75,8 @@ export interface UpsertOptions {
   force?: boolean;
   /** The sync run (from `recordSync`) that fetched these entities, for `removeMissing`. */
   run?: number;
+  /** False for a sync's copies of BillPro's data: commit without an fsync (see `Connection.transaction`). */
+  durable?: boolean;
 }
 
 export interface UpsertResult {
@@ -208,7 +210,7 @@ export class Cache {
         }
       }
       return { written, unchanged, keptPending };
-    });
+    }, options.durable === false ? { durable: false } : {});
   }
 
   /** A row by id; a temp id also finds the row after BillPro gave it a real id. */
@@ -254,19 +256,65 @@ export class Cache {
   }
 
   /**
-   * Chosen SQL expressions over `t` for every matching row, in list order, without parsing each
-   * row's JSON (an export of 100k rows cannot afford a schema check per row; every row was
-   * checked when it was written). `expressions` are the store's own SQL, never user text.
+   * The ids of the first `limit` matching rows in list order, without reading (or parsing) the
+   * rows themselves.
    */
-  project<C extends Collection>(
-    collection: C,
-    query: Omit<ListQuery<C>, 'limit' | 'offset'>,
-    expressions: readonly string[],
-  ): SqlRow[] {
+  ids<C extends Collection>(collection: C, query: Omit<ListQuery<C>, 'limit' | 'offset'>, limit: number): number[] {
     const plan = this.#plan(collection, query);
     const total = this.#count(plan);
+    return this.#db
+      .all(this.#pageSql(plan, 't.id AS id', total, 'LIMIT :limit'), {
+        ...plan.params,
+        ...plan.orderParams,
+        limit: Math.max(0, Math.floor(limit)),
+      })
+      .map((row) => num(row, 'id'));
+  }
+
+  /**
+   * The ids of every matching row, in list order, copied into a private in-memory table (one
+   * statement, no row crossing into JavaScript): the snapshot a long read — the CSV export —
+   * then walks in chunks with `readSnapshot`, so no single step reads every row's data at once.
+   * Drop it with `dropSnapshot` when done.
+   */
+  snapshot<C extends Collection>(
+    collection: C,
+    query: Omit<ListQuery<C>, 'limit' | 'offset'>,
+  ): { table: string; rows: number } {
+    const plan = this.#plan(collection, query);
+    const total = this.#count(plan);
+    const table = `temp.snapshot_${++snapshots}`;
+    this.#db.exec(`CREATE TABLE ${table} (seq INTEGER PRIMARY KEY, id INTEGER NOT NULL)`);
+    // Rows are numbered in the order the SELECT gives them: list order.
+    const { changes } = this.#db.run(`INSERT INTO ${table}(id) ${this.#pageSql(plan, 't.id', total, '')}`, {
+      ...plan.params,
+      ...plan.orderParams,
+    });
+    return { table, rows: changes };
+  }
+
+  /**
+   * `expressions` over `t` for snapshot rows `from` (0-based) to `from + count`, in list order,
+   * without parsing each row's JSON (every row was checked when it was written); a row removed
+   * since the snapshot is left out. `expressions` are the store's own SQL, never user text.
+   */
+  readSnapshot(
+    collection: Collection,
+    snapshot: { table: string },
+    from: number,
+    count: number,
+    expressions: readonly string[],
+  ): SqlRow[] {
     const select = ['t.id AS id', ...expressions.map((e, i) => `${e} AS c${i}`)].join(', ');
-    return this.#db.all(this.#pageSql(plan, select, total, ''), { ...plan.params, ...plan.orderParams });
+    return this.#db.all(
+      `SELECT ${select} FROM ${snapshot.table} s JOIN ${TABLES[collection]} t ON t.id = s.id
+        WHERE s.seq > :from AND s.seq <= :to ORDER BY s.seq`,
+      { from, to: from + count },
+    );
+  }
+
+  dropSnapshot(snapshot: { table: string }): void {
+    this.#db.exec(`DROP TABLE IF EXISTS ${snapshot.table}`);
   }
 
   /**
@@ -593,6 +641,9 @@ export class Cache {
     };
   }
 }
+
+/** Numbers the snapshot tables (`Cache.snapshot`) of this process. */
+let snapshots = 0;
 
 const UPSERT_SQL = new Map<Collection, string>();
 
