@@ -179,7 +179,7 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
           last = items[items.length - 1]?.id ?? last;
           tx.cache.saveSyncProgress(collection, { nextPage: next + i + 1 });
         }
-      });
+      }, { durable: false });
       if (failure !== null) throw failure;
       next += size;
       size = nextSize;
@@ -254,7 +254,7 @@ export async function pullHead(options: HeadOptions): Promise<HeadResult> {
     if (problem) throw problem;
     previousIds = idsOf(items);
     const known = newest && items.some((item) => store.cache.has(collection, item.id));
-    written += store.cache.upsertMany(collection, items).written;
+    written += store.cache.upsertMany(collection, items, { durable: false }).written;
     if (!newest) {
       facts.lastPage = page;
       facts.lastPageRows = items.length;
