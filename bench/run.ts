@@ -8,6 +8,10 @@
  *   npm run bench -- --only sync-budget
  *                              only the sync budget (a steady-state hour on an injected clock vs one
  *                              full pull); merged into bench/results.json, other figures kept
+ *   npm run bench -- --only desk-loop
+ *                              only the Desk's event loop during sync + dashboard + CSV export, the
+ *                              CSV export alone, and the RSS after an idle hour (desk-loop.ts);
+ *                              merged the same way
  *
  * Progress goes to stderr; stdout gets a readable table, then one JSON object.
  */
@@ -19,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { startPrivateKeyring, type PrivateKeyring } from '../test/support/keyring.ts';
 import { browserBench, type BrowserFigures } from './browser.ts';
 import { buildRenderer, type BundleFigures } from './bundle.ts';
+import type { DeskLoopFigures } from './desk-loop.ts';
 import type { DispatchTiming, MemorySample } from './desk-process.ts';
 import {
   bundleDeskProcess,
@@ -90,6 +95,113 @@ async function onlySyncBudget(): Promise<void> {
   results.figures = { ...results.figures, syncBudget: { ...figures, measuredAt: new Date().toISOString(), machine: machine() } };
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`sync budget written to ${path.relative(process.cwd(), out) || out}`);
+}
+
+const DESK_LOOP_GOAL =
+  'loop p99 < 20 ms, max < 100 ms; CSV export < 3 s, no stall > 100 ms; RSS after an idle hour < 150 MB';
+
+function deskLoopGoal(figures: DeskLoopFigures) {
+  return {
+    goal: DESK_LOOP_GOAL,
+    loopMet: figures.loop.p99Ms < 20 && figures.loop.maxMs < 100,
+    csvMet: figures.exportAlone.totalMs < 3_000 && figures.exportAlone.loop.maxMs < 100,
+    memoryMet: figures.rssAfterIdleHourMb < 150,
+    met:
+      figures.loop.p99Ms < 20 &&
+      figures.loop.maxMs < 100 &&
+      figures.exportAlone.totalMs < 3_000 &&
+      figures.exportAlone.loop.maxMs < 100 &&
+      figures.rssAfterIdleHourMb < 150,
+  };
+}
+
+function deskLoopRows(f: DeskLoopFigures): [string, string, string, boolean][] {
+  const goal = deskLoopGoal(f);
+  const longest = f.stalls[0] ? `; longest stall ${f.stalls[0].ms} ms (${f.stalls[0].during.join(', ') || 'idle'})` : '';
+  return [
+    [
+      `Desk loop, sync + dashboard + CSV (${f.orders} orders)`,
+      `p50 ${f.loop.p50Ms} / p99 ${f.loop.p99Ms} / max ${f.loop.maxMs} ms${longest}`,
+      'p99 < 20 ms, max < 100 ms',
+      goal.loopMet,
+    ],
+    [
+      `CSV export ${f.exportAlone.rows} orders`,
+      `${f.exportAlone.totalMs} ms to the file (Desk ${f.exportAlone.dispatchMs}, body ${f.exportAlone.bodyMs}, write ${f.exportAlone.writeMs}); loop max ${f.exportAlone.loop.maxMs} ms`,
+      '< 3 s, no stall > 100 ms',
+      goal.csvMet,
+    ],
+    [
+      'Desk RSS after sync + idle hour',
+      `${f.rssAfterIdleHourMb} MB (after the sync ${f.rssAfterSyncMb} MB)`,
+      '< 150 MB',
+      goal.memoryMet,
+    ],
+  ];
+}
+
+/** The desk-loop part: a sandbox with the large merchant and one Desk process on a fresh folder. */
+async function deskLoopBench(tmp: string): Promise<DeskLoopFigures> {
+  const sandbox = await startSandboxProcess(PLAN.large);
+  try {
+    const tokenA = sandbox.tokens.find((t) => t.profiles.length === 1 && t.profiles[0] === 1)?.token;
+    const tokenB = sandbox.tokens.find((t) => t.profiles.length === 1 && t.profiles[0] === 3)?.token;
+    if (!tokenA || !tokenB) throw new Error('the sandbox has no single-profile tokens for profiles 1 and 3');
+    const script = await bundleDeskProcess();
+    log(`desk loop: a Desk process syncs ${PLAN.large.orders} orders with the dashboard and a CSV export…`);
+    const child = startDeskProcess(
+      script,
+      {
+        dataDir: path.join(tmp, 'desk-loop'),
+        baseUrl: sandbox.baseUrl,
+        search: null,
+        staticDir: null,
+        loop: { orders: PLAN.large.orders, exportFile: path.join(tmp, 'orders.csv') },
+      },
+      { a: tokenA, b: tokenB },
+    );
+    try {
+      const { type: _type, ...figures } = await child.next('loop', 900_000);
+      await within('the Desk process exit', 30_000, child.exited);
+      return figures;
+    } finally {
+      child.kill();
+    }
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+/** `--only desk-loop`: that part alone, merged into the results file with every other figure kept. */
+async function onlyDeskLoop(): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'desk-bench-'));
+  let keyring: PrivateKeyring | undefined;
+  try {
+    keyring = await startPrivateKeyring();
+    process.env.DBUS_SESSION_BUS_ADDRESS = keyring.env.DBUS_SESSION_BUS_ADDRESS;
+    const figures = await deskLoopBench(tmp);
+    const rows = deskLoopRows(figures);
+    process.stdout.write(`\n${rows.map(([a, b, c, met]) => `${a}: ${b}  goal: ${c}  met: ${met ? 'yes' : 'NO'}`).join('\n')}\n`);
+    process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+    const out = args.out ?? (quick ? undefined : path.join(ROOT, 'bench', 'results.json'));
+    if (!out) return;
+    let results: { goals?: Record<string, unknown>; figures?: Record<string, unknown> } = {};
+    try {
+      results = JSON.parse(readFileSync(out, 'utf8')) as typeof results;
+    } catch {
+      // No earlier results: this part alone.
+    }
+    results.goals = { ...results.goals, deskLoop: deskLoopGoal(figures) };
+    results.figures = {
+      ...results.figures,
+      deskLoop: { ...figures, measuredAt: new Date().toISOString(), machine: machine(), loadAverageAtEnd: os.loadavg().map((l) => round(l, 2)) },
+    };
+    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+    log(`desk loop written to ${path.relative(process.cwd(), out) || out}`);
+  } finally {
+    await keyring?.stop().catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 interface MemoryFigures {
@@ -389,9 +501,10 @@ async function main(): Promise<void> {
   }
 }
 
-const entry = args.only === undefined ? main : args.only === 'sync-budget' ? onlySyncBudget : null;
+const PARTS: Record<string, () => Promise<void>> = { 'sync-budget': onlySyncBudget, 'desk-loop': onlyDeskLoop };
+const entry = args.only === undefined ? main : (PARTS[args.only] ?? null);
 if (!entry) {
-  log(`unknown --only part "${args.only ?? ''}"; the one part that runs alone is sync-budget`);
+  log(`unknown --only part "${args.only ?? ''}"; the parts that run alone are ${Object.keys(PARTS).join(', ')}`);
   process.exit(2);
 }
 entry().catch((error: unknown) => {
