@@ -57,6 +57,12 @@ export type ProfileSummary = z.infer<typeof ProfileSummary>;
 export const ProfilesState = z.object({
   profiles: z.array(ProfileSummary),
   activeId: ProfileId.nullable(),
+  /**
+   * Grows with every state the Desk hands out (it starts at the Desk's start time in ms), so a
+   * window that gets answers and events over two channels keeps the newest and drops a late older
+   * one: after two quick switches the last one clicked always wins.
+   */
+  revision: z.number().int().nonnegative(),
 });
 export type ProfilesState = z.infer<typeof ProfilesState>;
 

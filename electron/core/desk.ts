@@ -77,6 +77,8 @@ export class Desk {
   /** `<dataDir>/logs/desk.log`: the details an error to the renderer leaves out. */
   readonly log: DeskLog;
   private closed = false;
+  /** See ProfilesState.revision: a restarted Desk starts above every revision it handed out before. */
+  private profilesRevision = Date.now();
   private updater: UpdateController | null = null;
   private readonly planner: NotificationPlanner;
   private readonly staleTimer: NodeJS.Timeout;
@@ -550,6 +552,7 @@ export class Desk {
     return {
       profiles: this.registry.list().map((p) => this.summary(p)),
       activeId: this.registry.activeId,
+      revision: ++this.profilesRevision,
     };
   }
 

@@ -8,8 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventEnvelope, MethodInput, MethodName, MethodOutput, Result } from '../../electron/common/contract.ts';
+import type { EventEnvelope, MethodInput, MethodName, MethodOutput, ProfilesState, Result } from '../../electron/common/contract.ts';
 import { Desk } from '../../electron/core/desk.ts';
+import { ProfilesStore } from '../../renderer/src/lib/profiles-store.svelte.ts';
 import { KeytarSecretStore, SECRET_SERVICE, tokenAccount } from '../../electron/core/secrets.ts';
 import { SandboxLauncher } from '../../electron/sandbox/launcher.ts';
 import { startSandbox, type RunningSandbox } from '../../electron/sandbox/server.ts';
@@ -146,6 +147,48 @@ describe('Desk over the contract', () => {
     const ours = await ok('customers.list', { profileId: sandboxProfile, limit: 1000 });
     const overlap = theirs.rows.filter((c) => ours.rows.some((o) => o.id === c.id)); // BillPro ids are unique across the platform
     expect(overlap).toEqual([]); // each merchant's data stays its own
+  });
+
+  it('two quick switches: the one clicked last wins, even when the first one\'s event arrives after it', async () => {
+    // The renderer's profile store, wired to this Desk; the Desk's events are held back and
+    // delivered when the test says, as the browser's separate event channel may do.
+    const listeners = new Map<string, Set<(payload: unknown) => void>>();
+    const held: EventEnvelope[] = [];
+    const stopHolding = desk.onEvent((e) => held.push(e));
+    const store = new ProfilesStore({
+      call: async (name, input) => {
+        const result = await desk.dispatch(name, input);
+        if (!result.ok) throw new Error(result.error.message);
+        return result.value as never;
+      },
+      on: (event, listener) => {
+        const set = listeners.get(event) ?? new Set();
+        set.add(listener as (payload: unknown) => void);
+        listeners.set(event, set);
+        return () => set.delete(listener as (payload: unknown) => void);
+      },
+    });
+    try {
+      await store.load();
+      await store.setActive(sandboxProfile);
+      // Switch away and back without waiting: the second click must not be dropped as "already active".
+      await Promise.all([store.setActive(secondProfile), store.setActive(sandboxProfile)]);
+      expect(store.state.activeId).toBe(sandboxProfile);
+      expect((await ok('profiles.list', {})).activeId).toBe(sandboxProfile);
+
+      // A switch's event that arrives after a later switch's answer does not undo that switch.
+      held.length = 0;
+      await store.setActive(secondProfile);
+      const late = held.find((e) => e.event === 'profilesChanged' && (e.payload as ProfilesState).activeId === secondProfile);
+      expect(late).toBeDefined();
+      await store.setActive(sandboxProfile);
+      for (const listener of listeners.get('profilesChanged') ?? []) listener(late!.payload);
+      expect(store.state.activeId).toBe(sandboxProfile);
+      expect(store.active?.id).toBe(sandboxProfile);
+    } finally {
+      stopHolding();
+      await ok('profiles.setActive', { id: secondProfile }); // as the tests below expect it
+    }
   });
 
   it('shows BillPro\'s 422 beside the field, queues nothing, then saves the fixed customer', async () => {

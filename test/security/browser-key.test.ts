@@ -24,7 +24,7 @@ const calls: MethodName[] = [];
 const desk = {
   async dispatch(name: MethodName): Promise<Result<unknown>> {
     calls.push(name);
-    return { ok: true, value: { profiles: [], activeId: null } };
+    return { ok: true, value: { profiles: [], activeId: null, revision: 1 } };
   },
   onEvent(_listener: (e: EventEnvelope) => void) {
     return () => undefined;

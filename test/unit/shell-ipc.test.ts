@@ -252,7 +252,7 @@ describe('File → Sync now', () => {
     const desk = new FakeDesk();
     desk.answer = async (name) =>
       name === 'profiles.list'
-        ? { ok: true, value: { profiles: [], activeId: 'p-7' } }
+        ? { ok: true, value: { profiles: [], activeId: 'p-7', revision: 1 } }
         : { ok: true, value: { ok: true } };
     expect(await syncActiveProfileNow(desk)).toEqual({ ok: true, value: { ok: true } });
     expect(desk.calls).toEqual([
@@ -263,7 +263,7 @@ describe('File → Sync now', () => {
 
   it('asks for a profile when none is active, without syncing', async () => {
     const desk = new FakeDesk();
-    desk.answer = async () => ({ ok: true, value: { profiles: [], activeId: null } });
+    desk.answer = async () => ({ ok: true, value: { profiles: [], activeId: null, revision: 1 } });
     const result = await syncActiveProfileNow(desk);
     expect(result.ok === false && result.error.code).toBe('PROFILE_REQUIRED');
     expect(desk.calls.map((c) => c.name)).toEqual(['profiles.list']);

@@ -417,7 +417,7 @@ describe('main process start-up', () => {
     });
     await expect(h.handlers.get(channelOf('profiles.list'))?.(fromApp, {})).resolves.toEqual({
       ok: true,
-      value: { profiles: [], activeId: null },
+      value: { profiles: [], activeId: null, revision: expect.any(Number) },
     });
     const bad = await h.handlers.get(channelOf('profiles.add'))?.(fromApp, { name: '', token: 'x' });
     expect(bad?.ok === false && bad.error.code).toBe('BAD_INPUT');
