@@ -32,6 +32,11 @@ export interface LoopDelay {
 
 export interface Stall {
   ms: number;
+  /**
+   * CPU time the process used during the stall (all its threads). Far below `ms`: the process
+   * was waiting for a core (a busy machine), not working.
+   */
+  cpuMs: number;
   /** Seconds since the phase started. */
   atS: number;
   /** What was under way: the sync's collection, Desk calls in flight. */
@@ -109,19 +114,24 @@ class LoopWatch {
   readonly #recent = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #last = 0;
+  #lastCpu = process.cpuUsage();
   #started = 0;
 
   start(): void {
     this.#histogram.reset();
     this.#histogram.enable();
     this.#started = this.#last = performance.now();
+    this.#lastCpu = process.cpuUsage();
     this.#timer = setInterval(() => {
       const now = performance.now();
       const gap = now - this.#last;
+      const cpu = process.cpuUsage(this.#lastCpu);
       this.#last = now;
+      this.#lastCpu = process.cpuUsage();
       if (gap > 50) {
         const during = [...new Set([...this.#doing.keys(), ...this.#recent])];
-        this.#stalls.push({ ms: round(gap, 1), atS: round((now - this.#started) / 1000, 1), during });
+        const cpuMs = round((cpu.user + cpu.system) / 1000, 1);
+        this.#stalls.push({ ms: round(gap, 1), cpuMs, atS: round((now - this.#started) / 1000, 1), during });
       }
       this.#recent.clear();
     }, 2);

@@ -118,7 +118,9 @@ function deskLoopGoal(figures: DeskLoopFigures) {
 
 function deskLoopRows(f: DeskLoopFigures): [string, string, string, boolean][] {
   const goal = deskLoopGoal(f);
-  const longest = f.stalls[0] ? `; longest stall ${f.stalls[0].ms} ms (${f.stalls[0].during.join(', ') || 'idle'})` : '';
+  const longest = f.stalls[0]
+    ? `; longest stall ${f.stalls[0].ms} ms, ${f.stalls[0].cpuMs} ms of it on the CPU (${f.stalls[0].during.join(', ') || 'idle'})`
+    : '';
   return [
     [
       `Desk loop, sync + dashboard + CSV (${f.orders} orders)`,
