@@ -427,10 +427,15 @@ export class Cache {
     return this.#db.get(`SELECT 1 AS one FROM ${TABLES[collection]} WHERE id = :id`, { id }) !== undefined;
   }
 
-  /** Rows that came from BillPro (not created here and still unsent). */
+  /**
+   * Rows that came from BillPro (not created here and still unsent): all rows (counted off the
+   * smallest index) less the few with temp ids — `WHERE id > 0` alone read every row's record.
+   */
   countSynced(collection: Collection): number {
-    const row = this.#db.get(`SELECT count(*) AS n FROM ${TABLES[collection]} WHERE id > 0`);
-    return row ? num(row, 'n') : 0;
+    const table = TABLES[collection];
+    const all = this.#db.get(`SELECT count(*) AS n FROM ${table}`);
+    const local = this.#db.get(`SELECT count(*) AS n FROM ${table} WHERE id <= 0`);
+    return (all ? num(all, 'n') : 0) - (local ? num(local, 'n') : 0);
   }
 
   /**
@@ -438,11 +443,38 @@ export class Cache {
    * changes waiting to be sent: the candidates for removal, ids ascending.
    */
   missingSince(collection: Collection, run: number): number[] {
-    return this.#db
-      .all(`SELECT id FROM ${TABLES[collection]} WHERE id > 0 AND pending = 0 AND seen_run < :run ORDER BY id`, {
-        run,
-      })
+    return this.missingSinceStep(collection, run, 0, Number.MAX_SAFE_INTEGER).ids;
+  }
+
+  /**
+   * `missingSince` over the next `rows` rows by id after id `after` (0: from the start): the
+   * candidates there, and the id to go on after (null at the end). Every row's record is read to
+   * check it (`seen_run` has no index), so a caller that must not block walks it in steps.
+   */
+  missingSinceStep(
+    collection: Collection,
+    run: number,
+    after: number,
+    rows: number,
+  ): { ids: number[]; next: number | null } {
+    const table = TABLES[collection];
+    const from = Math.max(0, after);
+    const bound =
+      rows >= Number.MAX_SAFE_INTEGER
+        ? undefined
+        : this.#db.get(`SELECT id FROM ${table} WHERE id > :from ORDER BY id LIMIT 1 OFFSET :skip`, {
+            from,
+            skip: Math.max(0, Math.floor(rows) - 1),
+          });
+    const upTo = bound ? num(bound, 'id') : null;
+    const ids = this.#db
+      .all(
+        `SELECT id FROM ${table} WHERE id > :from ${upTo === null ? '' : 'AND id <= :upTo'}
+           AND pending = 0 AND seen_run < :run ORDER BY id`,
+        upTo === null ? { from, run } : { from, upTo, run },
+      )
       .map((row) => num(row, 'id'));
+    return { ids, next: upTo };
   }
 
   /**
