@@ -18,6 +18,7 @@ import { Desk } from '../electron/core/desk.ts';
 import { cacheKeyAccount, KeytarSecretStore } from '../electron/core/secrets.ts';
 import { profileFolder } from '../electron/core/session.ts';
 import { startWebHost } from '../electron/web-host.ts';
+import { deskLoop, type DeskLoopFigures, type LoopPlan } from './desk-loop.ts';
 import { searchBench, type SearchFigures, type SearchPlan } from './search.ts';
 import { median, percentile, round } from './stats.ts';
 
@@ -27,6 +28,8 @@ export interface ChildConfig {
   search: SearchPlan | null;
   /** Built renderer to serve; null: exit after the sync (and search). */
   staticDir: string | null;
+  /** Instead of all the above: the event-loop, CSV and idle-hour figures (desk-loop.ts). */
+  loop?: LoopPlan;
 }
 
 export interface MemorySample {
@@ -57,6 +60,7 @@ export type ChildReport =
     }
   | { type: 'dispatch'; byMethod: Record<string, DispatchTiming> }
   | { type: 'sync-stopped'; passesMs: number[]; loop: { p99Ms: number; maxMs: number } }
+  | ({ type: 'loop' } & DeskLoopFigures)
   | { type: 'failed'; message: string };
 
 /** Time inside `Desk.dispatch` per method while the browser figures were taken (server side). */
@@ -103,6 +107,8 @@ async function main(): Promise<void> {
   if (!tokenA || !tokenB) throw new Error('BENCH_TOKEN_A and BENCH_TOKEN_B must be set');
   const secrets = new KeytarSecretStore();
   await secrets.check();
+  // The sync tiers' clock, moved by the idle hour of desk-loop.ts (real time until then).
+  const skew = { ms: 0 };
   const desk = await Desk.create({
     dataDir: config.dataDir,
     secrets,
@@ -111,7 +117,10 @@ async function main(): Promise<void> {
     platform: process.platform,
     // No refresh tier mid-measurement, and no request budget ceiling: this process measures how
     // fast the Desk can pull and how much memory that takes, not how gently (bench/sync-budget.ts).
-    tuning: { syncIntervalMs: 3_600_000, requestsPerMinute: 1_000_000 },
+    // The loop part keeps the app's sync tiers (it plays their idle hour) on a clock it moves.
+    tuning: config.loop
+      ? { requestsPerMinute: 1_000_000, syncClock: () => Date.now() + skew.ms, syncTickMs: 10 }
+      : { syncIntervalMs: 3_600_000, requestsPerMinute: 1_000_000 },
   });
   const call = async <M extends MethodName>(name: M, input: MethodInput<M>): Promise<MethodOutput<M>> => {
     const result = await desk.dispatch(name, input);
@@ -130,6 +139,12 @@ async function main(): Promise<void> {
     baseUrl: config.baseUrl,
     token: tokenA,
   });
+  if (config.loop) {
+    const figures = await deskLoop(desk, call, large.id, config.loop, skew);
+    await report({ type: 'loop', ...figures });
+    await desk.close();
+    return;
+  }
   collectGarbage();
   const rssBefore = process.memoryUsage().rss;
   const started = performance.now();

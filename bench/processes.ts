@@ -126,7 +126,8 @@ export function startDeskProcess(
 ): DeskProcess {
   const child = fork(script, [JSON.stringify(config)], {
     cwd: ROOT,
-    execArgv: ['--expose-gc'],
+    // BENCH_CPU_PROF=DIR: a V8 CPU profile of the Desk process, to find its long synchronous blocks.
+    execArgv: ['--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     env: { ...process.env, BENCH_TOKEN_A: tokens.a, BENCH_TOKEN_B: tokens.b },
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });

@@ -11,6 +11,11 @@
  *   npm run bench -- --only lists
  *                              only the lists as the operator feels them (search keystroke → rows,
  *                              chip → rows, fast scroll; bench/lists.ts), merged the same way
+ *   npm run bench -- --only sync    only the sync figure (Desk puller vs bare fetch); merged the same way
+ *   npm run bench -- --only desk-loop
+ *                              only the Desk's event loop during sync + dashboard + CSV export, the
+ *                              CSV export alone, and the RSS after an idle hour (desk-loop.ts);
+ *                              merged the same way
  *
  * Progress goes to stderr; stdout gets a readable table, then one JSON object.
  */
@@ -23,6 +28,7 @@ import { startPrivateKeyring, type PrivateKeyring } from '../test/support/keyrin
 import { browserBench, type BrowserFigures } from './browser.ts';
 import { listsBench, type ListsFigures, type ListsPlan } from './lists.ts';
 import { buildRenderer, type BundleFigures } from './bundle.ts';
+import type { DeskLoopFigures } from './desk-loop.ts';
 import type { DispatchTiming, MemorySample } from './desk-process.ts';
 import {
   bundleDeskProcess,
@@ -96,6 +102,161 @@ async function onlySyncBudget(): Promise<void> {
   results.figures = { ...results.figures, syncBudget: { ...figures, measuredAt: new Date().toISOString(), machine: machine() } };
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`sync budget written to ${path.relative(process.cwd(), out) || out}`);
+}
+
+const DESK_LOOP_GOAL =
+  'loop p99 < 20 ms, max < 100 ms; CSV export < 3 s, no stall > 100 ms; RSS after an idle hour < 150 MB';
+
+function deskLoopGoal(figures: DeskLoopFigures) {
+  return {
+    goal: DESK_LOOP_GOAL,
+    loopMet: figures.loop.p99Ms < 20 && figures.loop.maxMs < 100,
+    csvMet: figures.exportAlone.totalMs < 3_000 && figures.exportAlone.loop.maxMs < 100,
+    memoryMet: figures.rssAfterIdleHourMb < 150,
+    met:
+      figures.loop.p99Ms < 20 &&
+      figures.loop.maxMs < 100 &&
+      figures.exportAlone.totalMs < 3_000 &&
+      figures.exportAlone.loop.maxMs < 100 &&
+      figures.rssAfterIdleHourMb < 150,
+  };
+}
+
+function deskLoopRows(f: DeskLoopFigures): [string, string, string, boolean][] {
+  const goal = deskLoopGoal(f);
+  const longest = f.stalls[0]
+    ? `; longest stall ${f.stalls[0].ms} ms, ${f.stalls[0].cpuMs} ms of it on the CPU (${f.stalls[0].during.join(', ') || 'idle'})`
+    : '';
+  return [
+    [
+      `Desk loop, sync + dashboard + CSV (${f.orders} orders)`,
+      `p50 ${f.loop.p50Ms} / p99 ${f.loop.p99Ms} / max ${f.loop.maxMs} ms${longest}`,
+      'p99 < 20 ms, max < 100 ms',
+      goal.loopMet,
+    ],
+    [
+      `CSV export ${f.exportAlone.rows} orders`,
+      `${f.exportAlone.totalMs} ms to the file (Desk ${f.exportAlone.dispatchMs}, body ${f.exportAlone.bodyMs}, write ${f.exportAlone.writeMs}); loop max ${f.exportAlone.loop.maxMs} ms`,
+      '< 3 s, no stall > 100 ms',
+      goal.csvMet,
+    ],
+    [
+      'Desk RSS after sync + idle hour',
+      `${f.rssAfterIdleHourMb} MB (after the sync ${f.rssAfterSyncMb} MB)`,
+      '< 150 MB',
+      goal.memoryMet,
+    ],
+  ];
+}
+
+/**
+ * The desk-loop part: one Desk process on a fresh folder syncing the large merchant of `shared`
+ * (the full run's sandbox) or of a sandbox of its own.
+ */
+async function deskLoopBench(tmp: string, shared?: SandboxProcess): Promise<DeskLoopFigures> {
+  const sandbox = shared ?? (await startSandboxProcess(PLAN.large));
+  try {
+    const tokenA = sandbox.tokens.find((t) => t.profiles.length === 1 && t.profiles[0] === 1)?.token;
+    const tokenB = sandbox.tokens.find((t) => t.profiles.length === 1 && t.profiles[0] === 3)?.token;
+    if (!tokenA || !tokenB) throw new Error('the sandbox has no single-profile tokens for profiles 1 and 3');
+    const script = await bundleDeskProcess();
+    log(`desk loop: a Desk process syncs ${PLAN.large.orders} orders with the dashboard and a CSV export…`);
+    const child = startDeskProcess(
+      script,
+      {
+        dataDir: path.join(tmp, 'desk-loop'),
+        baseUrl: sandbox.baseUrl,
+        search: null,
+        staticDir: null,
+        loop: { orders: PLAN.large.orders, exportFile: path.join(tmp, 'orders.csv') },
+      },
+      { a: tokenA, b: tokenB },
+    );
+    try {
+      const { type: _type, ...figures } = await child.next('loop', 900_000);
+      await within('the Desk process exit', 30_000, child.exited);
+      return figures;
+    } finally {
+      child.kill();
+    }
+  } finally {
+    if (!shared) await sandbox.stop();
+  }
+}
+
+/** `--only desk-loop`: that part alone, merged into the results file with every other figure kept. */
+async function onlyDeskLoop(): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'desk-bench-'));
+  let keyring: PrivateKeyring | undefined;
+  try {
+    keyring = await startPrivateKeyring();
+    process.env.DBUS_SESSION_BUS_ADDRESS = keyring.env.DBUS_SESSION_BUS_ADDRESS;
+    const figures = await deskLoopBench(tmp);
+    const rows = deskLoopRows(figures);
+    process.stdout.write(`\n${rows.map(([a, b, c, met]) => `${a}: ${b}  goal: ${c}  met: ${met ? 'yes' : 'NO'}`).join('\n')}\n`);
+    process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+    const out = args.out ?? (quick ? undefined : path.join(ROOT, 'bench', 'results.json'));
+    if (!out) return;
+    let results: { goals?: Record<string, unknown>; figures?: Record<string, unknown> } = {};
+    try {
+      results = JSON.parse(readFileSync(out, 'utf8')) as typeof results;
+    } catch {
+      // No earlier results: this part alone.
+    }
+    results.goals = { ...results.goals, deskLoop: deskLoopGoal(figures) };
+    results.figures = {
+      ...results.figures,
+      deskLoop: { ...figures, measuredAt: new Date().toISOString(), machine: machine(), loadAverageAtEnd: os.loadavg().map((l) => round(l, 2)) },
+    };
+    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+    log(`desk loop written to ${path.relative(process.cwd(), out) || out}`);
+  } finally {
+    await keyring?.stop().catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Issue 14: against a BillPro 25 ms away, the Desk's first full sync within 5 % of bare fetch. */
+function syncGoal(sync: SyncFigures) {
+  return {
+    goal: 'bare ÷ Desk ≥ 0.95 with BillPro 25 ms away',
+    met: sync.withLatency !== null && sync.withLatency.ratio >= 0.95,
+  };
+}
+
+/** `--only sync`: the sync figure alone (Desk puller vs bare fetch, on loopback and 25 ms away), merged. */
+async function onlySync(): Promise<void> {
+  const source = await startSandboxProcess(PLAN.syncSource);
+  let sync: SyncFigures;
+  try {
+    sync = await within(
+      'the sync benchmark',
+      240_000,
+      syncBench({ baseUrl: source.baseUrl, token: source.tokens[0]!.token }, PLAN.sync, log),
+    );
+  } finally {
+    await source.stop();
+  }
+  const goal = syncGoal(sync);
+  process.stdout.write(
+    `\nsync ${sync.orders} orders: Desk ${sync.deskMs} ms, bare ${sync.bareMs} ms → ${sync.ratio}` +
+      (sync.withLatency
+        ? ` (at +${sync.withLatency.latencyMs} ms/page: Desk ${sync.withLatency.deskMs} ms, bare ${sync.withLatency.bareMs} ms → ${sync.withLatency.ratio})`
+        : '') +
+      `  load ${os.loadavg().map((l) => round(l, 2)).join(' ')}\n`,
+  );
+  const out = args.out ?? (quick ? undefined : path.join(ROOT, 'bench', 'results.json'));
+  if (!out) return;
+  let results: { goals?: Record<string, unknown>; figures?: Record<string, unknown> } = {};
+  try {
+    results = JSON.parse(readFileSync(out, 'utf8')) as typeof results;
+  } catch {
+    // No earlier results: this part alone.
+  }
+  results.goals = { ...results.goals, sync: goal };
+  results.figures = { ...results.figures, sync: { ...sync, measuredAt: new Date().toISOString(), machine: machine() } };
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`sync written to ${path.relative(process.cwd(), out) || out}`);
 }
 
 const LISTS_GOALS = {
@@ -383,6 +544,7 @@ async function main(): Promise<void> {
     }
     child = undefined;
     if (!search || !browser || !lists) throw new Error('the last Desk process reported no search, browser or lists figures');
+    const deskLoop = await within('the desk loop benchmark', 900_000, deskLoopBench(tmp, large));
 
     const memory: MemoryFigures = {
       runs: memorySamples.length,
@@ -405,7 +567,7 @@ async function main(): Promise<void> {
     };
 
     const goals = {
-      sync: { goal: 'bare ÷ Desk ≥ 0.8', met: sync.ratio >= 0.8 },
+      sync: syncGoal(sync),
       search: {
         goal: 'p95 < 30 ms and ≤ 2× raw',
         met: search.deskP95Ms < 30 && search.ratioP95 <= 2 && search.mismatches === 0,
@@ -419,8 +581,9 @@ async function main(): Promise<void> {
       },
       memory: { goal: '< 150 MB RSS', met: memory.rssAfterMb < 150 },
       bundle: { goal: '< 120 KiB gzipped', met: bundle.gzipKb < 120 },
-      syncBudget: syncBudgetGoal(syncBudget),
       ...listsGoals(lists),
+      syncBudget: syncBudgetGoal(syncBudget),
+      deskLoop: deskLoopGoal(deskLoop),
     };
 
     const results = {
@@ -446,9 +609,10 @@ async function main(): Promise<void> {
         profileSwitch: browser.profileSwitch,
         scroll: browser.scroll,
         memory,
+        lists,
         bundle,
         syncBudget,
-        lists,
+        deskLoop,
       },
       grid: browser.grid,
       /** Server side of the browser figures: time inside Desk.dispatch per method. */
@@ -495,8 +659,9 @@ async function main(): Promise<void> {
         goals.memory.goal,
         goals.memory.met,
       ],
-      ['sync budget', syncBudgetRow(syncBudget), goals.syncBudget.goal, goals.syncBudget.met],
       ...listsRows(lists),
+      ['sync budget', syncBudgetRow(syncBudget), goals.syncBudget.goal, goals.syncBudget.met],
+      ...deskLoopRows(deskLoop),
       [
         'renderer bundle',
         `${bundle.gzipKb} KiB gzipped (entry ${bundle.entryGzipKb} KiB)`,
@@ -526,10 +691,15 @@ async function main(): Promise<void> {
   }
 }
 
-const parts: Record<string, () => Promise<void>> = { 'sync-budget': onlySyncBudget, lists: onlyLists };
-const entry = args.only === undefined ? main : (parts[args.only] ?? null);
+const PARTS: Record<string, () => Promise<void>> = {
+  'sync-budget': onlySyncBudget,
+  'desk-loop': onlyDeskLoop,
+  sync: onlySync,
+  lists: onlyLists,
+};
+const entry = args.only === undefined ? main : (PARTS[args.only] ?? null);
 if (!entry) {
-  log(`unknown --only part "${args.only ?? ''}"; the parts that run alone: ${Object.keys(parts).join(', ')}`);
+  log(`unknown --only part "${args.only ?? ''}"; the parts that run alone are ${Object.keys(PARTS).join(', ')}`);
   process.exit(2);
 }
 entry().catch((error: unknown) => {

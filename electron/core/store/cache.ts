@@ -75,6 +75,8 @@ export interface UpsertOptions {
   force?: boolean;
   /** The sync run (from `recordSync`) that fetched these entities, for `removeMissing`. */
   run?: number;
+  /** False for a sync's copies of BillPro's data: commit without an fsync (see `Connection.transaction`). */
+  durable?: boolean;
 }
 
 export interface UpsertResult {
@@ -213,7 +215,7 @@ export class Cache {
         }
       }
       return { written, unchanged, keptPending };
-    });
+    }, options.durable === false ? { durable: false } : {});
   }
 
   /** A row by id; a temp id also finds the row after BillPro gave it a real id. */
@@ -259,19 +261,65 @@ export class Cache {
   }
 
   /**
-   * Chosen SQL expressions over `t` for every matching row, in list order, without parsing each
-   * row's JSON (an export of 100k rows cannot afford a schema check per row; every row was
-   * checked when it was written). `expressions` are the store's own SQL, never user text.
+   * The ids of the first `limit` matching rows in list order, without reading (or parsing) the
+   * rows themselves.
    */
-  project<C extends Collection>(
-    collection: C,
-    query: Omit<ListQuery<C>, 'limit' | 'offset'>,
-    expressions: readonly string[],
-  ): SqlRow[] {
+  ids<C extends Collection>(collection: C, query: Omit<ListQuery<C>, 'limit' | 'offset'>, limit: number): number[] {
     const plan = this.#plan(collection, query);
     const total = this.#count(plan);
+    return this.#db
+      .all(this.#pageSql(plan, 't.id AS id', total, 'LIMIT :limit'), {
+        ...plan.params,
+        ...plan.orderParams,
+        limit: Math.max(0, Math.floor(limit)),
+      })
+      .map((row) => num(row, 'id'));
+  }
+
+  /**
+   * The ids of every matching row, in list order, copied into a private in-memory table (one
+   * statement, no row crossing into JavaScript): the snapshot a long read — the CSV export —
+   * then walks in chunks with `readSnapshot`, so no single step reads every row's data at once.
+   * Drop it with `dropSnapshot` when done.
+   */
+  snapshot<C extends Collection>(
+    collection: C,
+    query: Omit<ListQuery<C>, 'limit' | 'offset'>,
+  ): { table: string; rows: number } {
+    const plan = this.#plan(collection, query);
+    const total = this.#count(plan);
+    const table = `temp.snapshot_${++snapshots}`;
+    this.#db.exec(`CREATE TABLE ${table} (seq INTEGER PRIMARY KEY, id INTEGER NOT NULL)`);
+    // Rows are numbered in the order the SELECT gives them: list order.
+    const { changes } = this.#db.run(`INSERT INTO ${table}(id) ${this.#pageSql(plan, 't.id', total, '')}`, {
+      ...plan.params,
+      ...plan.orderParams,
+    });
+    return { table, rows: changes };
+  }
+
+  /**
+   * `expressions` over `t` for snapshot rows `from` (0-based) to `from + count`, in list order,
+   * without parsing each row's JSON (every row was checked when it was written); a row removed
+   * since the snapshot is left out. `expressions` are the store's own SQL, never user text.
+   */
+  readSnapshot(
+    collection: Collection,
+    snapshot: { table: string },
+    from: number,
+    count: number,
+    expressions: readonly string[],
+  ): SqlRow[] {
     const select = ['t.id AS id', ...expressions.map((e, i) => `${e} AS c${i}`)].join(', ');
-    return this.#db.all(this.#pageSql(plan, select, total, ''), { ...plan.params, ...plan.orderParams });
+    return this.#db.all(
+      `SELECT ${select} FROM ${snapshot.table} s JOIN ${TABLES[collection]} t ON t.id = s.id
+        WHERE s.seq > :from AND s.seq <= :to ORDER BY s.seq`,
+      { from, to: from + count },
+    );
+  }
+
+  dropSnapshot(snapshot: { table: string }): void {
+    this.#db.exec(`DROP TABLE IF EXISTS ${snapshot.table}`);
   }
 
   /**
@@ -400,10 +448,15 @@ export class Cache {
     return this.#db.get(`SELECT 1 AS one FROM ${TABLES[collection]} WHERE id = :id`, { id }) !== undefined;
   }
 
-  /** Rows that came from BillPro (not created here and still unsent). */
+  /**
+   * Rows that came from BillPro (not created here and still unsent): all rows (counted off the
+   * smallest index) less the few with temp ids — `WHERE id > 0` alone read every row's record.
+   */
   countSynced(collection: Collection): number {
-    const row = this.#db.get(`SELECT count(*) AS n FROM ${TABLES[collection]} WHERE id > 0`);
-    return row ? num(row, 'n') : 0;
+    const table = TABLES[collection];
+    const all = this.#db.get(`SELECT count(*) AS n FROM ${table}`);
+    const local = this.#db.get(`SELECT count(*) AS n FROM ${table} WHERE id <= 0`);
+    return (all ? num(all, 'n') : 0) - (local ? num(local, 'n') : 0);
   }
 
   /**
@@ -411,11 +464,38 @@ export class Cache {
    * changes waiting to be sent: the candidates for removal, ids ascending.
    */
   missingSince(collection: Collection, run: number): number[] {
-    return this.#db
-      .all(`SELECT id FROM ${TABLES[collection]} WHERE id > 0 AND pending = 0 AND seen_run < :run ORDER BY id`, {
-        run,
-      })
+    return this.missingSinceStep(collection, run, 0, Number.MAX_SAFE_INTEGER).ids;
+  }
+
+  /**
+   * `missingSince` over the next `rows` rows by id after id `after` (0: from the start): the
+   * candidates there, and the id to go on after (null at the end). Every row's record is read to
+   * check it (`seen_run` has no index), so a caller that must not block walks it in steps.
+   */
+  missingSinceStep(
+    collection: Collection,
+    run: number,
+    after: number,
+    rows: number,
+  ): { ids: number[]; next: number | null } {
+    const table = TABLES[collection];
+    const from = Math.max(0, after);
+    const bound =
+      rows >= Number.MAX_SAFE_INTEGER
+        ? undefined
+        : this.#db.get(`SELECT id FROM ${table} WHERE id > :from ORDER BY id LIMIT 1 OFFSET :skip`, {
+            from,
+            skip: Math.max(0, Math.floor(rows) - 1),
+          });
+    const upTo = bound ? num(bound, 'id') : null;
+    const ids = this.#db
+      .all(
+        `SELECT id FROM ${table} WHERE id > :from ${upTo === null ? '' : 'AND id <= :upTo'}
+           AND pending = 0 AND seen_run < :run ORDER BY id`,
+        upTo === null ? { from, run } : { from, upTo, run },
+      )
       .map((row) => num(row, 'id'));
+    return { ids, next: upTo };
   }
 
   /**
@@ -614,6 +694,9 @@ export class Cache {
     };
   }
 }
+
+/** Numbers the snapshot tables (`Cache.snapshot`) of this process. */
+let snapshots = 0;
 
 const UPSERT_SQL = new Map<Collection, string>();
 
