@@ -11,6 +11,7 @@
  *    over the web host until told to stop — for the browser figures.
  */
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import path from 'node:path';
 import type { MethodInput, MethodName, MethodOutput } from '../electron/common/contract.ts';
 import { Desk } from '../electron/core/desk.ts';
@@ -18,6 +19,7 @@ import { cacheKeyAccount, KeytarSecretStore } from '../electron/core/secrets.ts'
 import { profileFolder } from '../electron/core/session.ts';
 import { SandboxLauncher } from '../electron/sandbox/launcher.ts';
 import { startWebHost } from '../electron/web-host.ts';
+import { deskLoop, type DeskLoopFigures, type LoopPlan } from './desk-loop.ts';
 import { searchBench, type SearchFigures, type SearchPlan } from './search.ts';
 import { median, percentile, round } from './stats.ts';
 
@@ -32,6 +34,8 @@ export interface ChildConfig {
    * sandbox's launcher handed to the Desk as the entry points do; serve `staticDir` at once.
    */
   firstStart?: boolean;
+  /** Instead of all the above: the event-loop, CSV and idle-hour figures (desk-loop.ts). */
+  loop?: LoopPlan;
 }
 
 export interface MemorySample {
@@ -62,6 +66,8 @@ export type ChildReport =
     }
   | { type: 'serving-first-start'; openUrl: string }
   | { type: 'dispatch'; byMethod: Record<string, DispatchTiming> }
+  | { type: 'sync-stopped'; passesMs: number[]; loop: { p99Ms: number; maxMs: number } }
+  | ({ type: 'loop' } & DeskLoopFigures)
   | { type: 'failed'; message: string };
 
 /** Time inside `Desk.dispatch` per method while the browser figures were taken (server side). */
@@ -174,6 +180,8 @@ async function main(): Promise<void> {
   if (!tokenA || !tokenB) throw new Error('BENCH_TOKEN_A and BENCH_TOKEN_B must be set');
   const secrets = new KeytarSecretStore();
   await secrets.check();
+  // The sync tiers' clock, moved by the idle hour of desk-loop.ts (real time until then).
+  const skew = { ms: 0 };
   const desk = await Desk.create({
     dataDir: config.dataDir,
     secrets,
@@ -182,7 +190,10 @@ async function main(): Promise<void> {
     platform: process.platform,
     // No refresh tier mid-measurement, and no request budget ceiling: this process measures how
     // fast the Desk can pull and how much memory that takes, not how gently (bench/sync-budget.ts).
-    tuning: { syncIntervalMs: 3_600_000, requestsPerMinute: 1_000_000 },
+    // The loop part keeps the app's sync tiers (it plays their idle hour) on a clock it moves.
+    tuning: config.loop
+      ? { requestsPerMinute: 1_000_000, syncClock: () => Date.now() + skew.ms, syncTickMs: 10 }
+      : { syncIntervalMs: 3_600_000, requestsPerMinute: 1_000_000 },
   });
   const call = async <M extends MethodName>(name: M, input: MethodInput<M>): Promise<MethodOutput<M>> => {
     const result = await desk.dispatch(name, input);
@@ -201,6 +212,12 @@ async function main(): Promise<void> {
     baseUrl: config.baseUrl,
     token: tokenA,
   });
+  if (config.loop) {
+    const figures = await deskLoop(desk, call, large.id, config.loop, skew);
+    await report({ type: 'loop', ...figures });
+    await desk.close();
+    return;
+  }
   collectGarbage();
   const rssBefore = process.memoryUsage().rss;
   const started = performance.now();
@@ -248,7 +265,41 @@ async function main(): Promise<void> {
   await call('profiles.setActive', { id: large.id });
   const timings = new Map<string, number[]>();
   const host = await startWebHost({ desk: timedDesk(desk, timings), staticDir: config.staticDir, port: 0 });
-  const stopped = stopMessage();
+  // 'sync-start': the large merchant syncs over and over (a sync running behind the screen, as
+  // after a long time offline) until 'sync-stop', then says how many passes ran ('sync-stopped').
+  let syncing: Promise<void> | null = null;
+  let keepSyncing = false;
+  const passes: number[] = [];
+  let loop: IntervalHistogram | null = null;
+  const syncLoop = async () => {
+    while (keepSyncing) {
+      const t = performance.now();
+      await call('sync.now', { profileId: large.id });
+      passes.push(round(performance.now() - t));
+    }
+  };
+  const stopped = new Promise<void>((resolve) => {
+    process.on('message', (message: unknown) => {
+      const type = (message as { type?: string }).type;
+      if (type === 'stop') resolve();
+      else if (type === 'sync-start' && !syncing) {
+        keepSyncing = true;
+        loop = monitorEventLoopDelay({ resolution: 10 });
+        loop.enable();
+        syncing = syncLoop().finally(() => (syncing = null));
+      } else if (type === 'sync-stop') {
+        keepSyncing = false;
+        void (syncing ?? Promise.resolve()).then(() => {
+          loop?.disable();
+          const ms = (ns: number | undefined) => round((ns ?? 0) / 1e6, 1);
+          const delay = { p99Ms: ms(loop?.percentile(99)), maxMs: ms(loop?.max) };
+          loop = null;
+          return report({ type: 'sync-stopped', passesMs: passes.splice(0), loop: delay });
+        });
+      }
+    });
+    process.on('disconnect', () => resolve());
+  });
   await report({
     type: 'serving',
     openUrl: host.openUrl,

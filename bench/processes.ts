@@ -86,7 +86,7 @@ export async function startSandboxProcess(sizes: {
 export interface DeskProcess {
   /** The next report the child sends (in order). */
   next<T extends ChildReport['type']>(type: T, timeoutMs: number): Promise<Extract<ChildReport, { type: T }>>;
-  send(message: { type: 'stop' }): void;
+  send(message: { type: 'stop' | 'sync-start' | 'sync-stop' }): void;
   exited: Promise<void>;
   kill(): void;
 }
@@ -126,7 +126,8 @@ export function startDeskProcess(
 ): DeskProcess {
   const child = fork(script, [JSON.stringify(config)], {
     cwd: ROOT,
-    execArgv: ['--expose-gc'],
+    // BENCH_CPU_PROF=DIR: a V8 CPU profile of the Desk process, to find its long synchronous blocks.
+    execArgv: ['--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     env: { ...process.env, BENCH_TOKEN_A: tokens.a, BENCH_TOKEN_B: tokens.b },
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });

@@ -16,6 +16,14 @@
  *                              one Desk process, no memory runs, search, switch or scroll); merged
  *   npm run bench -- --only bundle
  *                              only the renderer's JavaScript (start-up and total); merged
+ *   npm run bench -- --only lists
+ *                              only the lists as the operator feels them (search keystroke → rows,
+ *                              chip → rows, fast scroll; bench/lists.ts), merged the same way
+ *   npm run bench -- --only sync    only the sync figure (Desk puller vs bare fetch); merged the same way
+ *   npm run bench -- --only desk-loop
+ *                              only the Desk's event loop during sync + dashboard + CSV export, the
+ *                              CSV export alone, and the RSS after an idle hour (desk-loop.ts);
+ *                              merged the same way
  *
  * Progress goes to stderr; stdout gets a readable table, then one JSON object.
  */
@@ -26,7 +34,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPrivateKeyring, type PrivateKeyring } from '../test/support/keyring.ts';
 import { browserBench, firstPaintBench, type BrowserFigures } from './browser.ts';
+import { listsBench, type ListsFigures, type ListsPlan } from './lists.ts';
 import { buildRenderer, type BundleFigures } from './bundle.ts';
+import type { DeskLoopFigures } from './desk-loop.ts';
 import type { DispatchTiming, MemorySample } from './desk-process.ts';
 import {
   bundleDeskProcess,
@@ -57,6 +67,7 @@ const PLAN = quick
       search: { terms: 50, rounds: 1, seed: 20261125 },
       browser: { runs: 2, scrollSeconds: 1, scrollStep: 100 },
       trySandbox: { runs: 1 },
+      lists: { terms: 6, termsDuringSync: 3, customerTerms: 3, keyDelayMs: 90, chips: 3, types: 2, bursts: 20, burstPx: 2000 },
     }
   : {
       large: { orders: 100_000, customers: 20_000, products: 500 },
@@ -66,6 +77,7 @@ const PLAN = quick
       search: { terms: 200, rounds: 5, seed: 20261125 },
       browser: { runs: 5, scrollSeconds: 3, scrollStep: 100 },
       trySandbox: { runs: 5 },
+      lists: { terms: 20, termsDuringSync: 10, customerTerms: 6, keyDelayMs: 90, chips: 6, types: 3, bursts: 40, burstPx: 2000 },
     };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -222,6 +234,286 @@ async function onlyFirstPaint(): Promise<void> {
   }
 }
 
+const DESK_LOOP_GOAL =
+  'loop p99 < 20 ms, max < 100 ms; CSV export < 3 s, no stall > 100 ms; RSS after an idle hour < 150 MB';
+
+function deskLoopGoal(figures: DeskLoopFigures) {
+  return {
+    goal: DESK_LOOP_GOAL,
+    loopMet: figures.loop.p99Ms < 20 && figures.loop.maxMs < 100,
+    csvMet: figures.exportAlone.totalMs < 3_000 && figures.exportAlone.loop.maxMs < 100,
+    memoryMet: figures.rssAfterIdleHourMb < 150,
+    met:
+      figures.loop.p99Ms < 20 &&
+      figures.loop.maxMs < 100 &&
+      figures.exportAlone.totalMs < 3_000 &&
+      figures.exportAlone.loop.maxMs < 100 &&
+      figures.rssAfterIdleHourMb < 150,
+  };
+}
+
+function deskLoopRows(f: DeskLoopFigures): [string, string, string, boolean][] {
+  const goal = deskLoopGoal(f);
+  const longest = f.stalls[0]
+    ? `; longest stall ${f.stalls[0].ms} ms, ${f.stalls[0].cpuMs} ms of it on the CPU (${f.stalls[0].during.join(', ') || 'idle'})`
+    : '';
+  return [
+    [
+      `Desk loop, sync + dashboard + CSV (${f.orders} orders)`,
+      `p50 ${f.loop.p50Ms} / p99 ${f.loop.p99Ms} / max ${f.loop.maxMs} ms${longest}`,
+      'p99 < 20 ms, max < 100 ms',
+      goal.loopMet,
+    ],
+    [
+      `CSV export ${f.exportAlone.rows} orders`,
+      `${f.exportAlone.totalMs} ms to the file (Desk ${f.exportAlone.dispatchMs}, body ${f.exportAlone.bodyMs}, write ${f.exportAlone.writeMs}); loop max ${f.exportAlone.loop.maxMs} ms`,
+      '< 3 s, no stall > 100 ms',
+      goal.csvMet,
+    ],
+    [
+      'Desk RSS after sync + idle hour',
+      `${f.rssAfterIdleHourMb} MB (after the sync ${f.rssAfterSyncMb} MB)`,
+      '< 150 MB',
+      goal.memoryMet,
+    ],
+  ];
+}
+
+/**
+ * The desk-loop part: one Desk process on a fresh folder syncing the large merchant of `shared`
+ * (the full run's sandbox) or of a sandbox of its own.
+ */
+async function deskLoopBench(tmp: string, shared?: SandboxProcess): Promise<DeskLoopFigures> {
+  const sandbox = shared ?? (await startSandboxProcess(PLAN.large));
+  try {
+    const tokenA = sandbox.tokens.find((t) => t.profiles.length === 1 && t.profiles[0] === 1)?.token;
+    const tokenB = sandbox.tokens.find((t) => t.profiles.length === 1 && t.profiles[0] === 3)?.token;
+    if (!tokenA || !tokenB) throw new Error('the sandbox has no single-profile tokens for profiles 1 and 3');
+    const script = await bundleDeskProcess();
+    log(`desk loop: a Desk process syncs ${PLAN.large.orders} orders with the dashboard and a CSV export…`);
+    const child = startDeskProcess(
+      script,
+      {
+        dataDir: path.join(tmp, 'desk-loop'),
+        baseUrl: sandbox.baseUrl,
+        search: null,
+        staticDir: null,
+        loop: { orders: PLAN.large.orders, exportFile: path.join(tmp, 'orders.csv') },
+      },
+      { a: tokenA, b: tokenB },
+    );
+    try {
+      const { type: _type, ...figures } = await child.next('loop', 900_000);
+      await within('the Desk process exit', 30_000, child.exited);
+      return figures;
+    } finally {
+      child.kill();
+    }
+  } finally {
+    if (!shared) await sandbox.stop();
+  }
+}
+
+/** `--only desk-loop`: that part alone, merged into the results file with every other figure kept. */
+async function onlyDeskLoop(): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'desk-bench-'));
+  let keyring: PrivateKeyring | undefined;
+  try {
+    keyring = await startPrivateKeyring();
+    process.env.DBUS_SESSION_BUS_ADDRESS = keyring.env.DBUS_SESSION_BUS_ADDRESS;
+    const figures = await deskLoopBench(tmp);
+    const rows = deskLoopRows(figures);
+    process.stdout.write(`\n${rows.map(([a, b, c, met]) => `${a}: ${b}  goal: ${c}  met: ${met ? 'yes' : 'NO'}`).join('\n')}\n`);
+    process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+    const out = args.out ?? (quick ? undefined : path.join(ROOT, 'bench', 'results.json'));
+    if (!out) return;
+    let results: { goals?: Record<string, unknown>; figures?: Record<string, unknown> } = {};
+    try {
+      results = JSON.parse(readFileSync(out, 'utf8')) as typeof results;
+    } catch {
+      // No earlier results: this part alone.
+    }
+    results.goals = { ...results.goals, deskLoop: deskLoopGoal(figures) };
+    results.figures = {
+      ...results.figures,
+      deskLoop: { ...figures, measuredAt: new Date().toISOString(), machine: machine(), loadAverageAtEnd: os.loadavg().map((l) => round(l, 2)) },
+    };
+    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+    log(`desk loop written to ${path.relative(process.cwd(), out) || out}`);
+  } finally {
+    await keyring?.stop().catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Issue 14: against a BillPro 25 ms away, the Desk's first full sync within 5 % of bare fetch. */
+function syncGoal(sync: SyncFigures) {
+  return {
+    goal: 'bare ÷ Desk ≥ 0.95 with BillPro 25 ms away',
+    met: sync.withLatency !== null && sync.withLatency.ratio >= 0.95,
+  };
+}
+
+/** `--only sync`: the sync figure alone (Desk puller vs bare fetch, on loopback and 25 ms away), merged. */
+async function onlySync(): Promise<void> {
+  const source = await startSandboxProcess(PLAN.syncSource);
+  let sync: SyncFigures;
+  try {
+    sync = await within(
+      'the sync benchmark',
+      240_000,
+      syncBench({ baseUrl: source.baseUrl, token: source.tokens[0]!.token }, PLAN.sync, log),
+    );
+  } finally {
+    await source.stop();
+  }
+  const goal = syncGoal(sync);
+  process.stdout.write(
+    `\nsync ${sync.orders} orders: Desk ${sync.deskMs} ms, bare ${sync.bareMs} ms → ${sync.ratio}` +
+      (sync.withLatency
+        ? ` (at +${sync.withLatency.latencyMs} ms/page: Desk ${sync.withLatency.deskMs} ms, bare ${sync.withLatency.bareMs} ms → ${sync.withLatency.ratio})`
+        : '') +
+      `  load ${os.loadavg().map((l) => round(l, 2)).join(' ')}\n`,
+  );
+  const out = args.out ?? (quick ? undefined : path.join(ROOT, 'bench', 'results.json'));
+  if (!out) return;
+  let results: { goals?: Record<string, unknown>; figures?: Record<string, unknown> } = {};
+  try {
+    results = JSON.parse(readFileSync(out, 'utf8')) as typeof results;
+  } catch {
+    // No earlier results: this part alone.
+  }
+  results.goals = { ...results.goals, sync: goal };
+  results.figures = { ...results.figures, sync: { ...sync, measuredAt: new Date().toISOString(), machine: machine() } };
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`sync written to ${path.relative(process.cwd(), out) || out}`);
+}
+
+const LISTS_GOALS = {
+  searchFelt: 'keystroke → rows painted p95 < 100 ms (debounce included)',
+  chipFelt: 'chip → rows painted p95 < 100 ms',
+  fastScroll: 'no long task > 50 ms; blank rows ≤ 2 frames',
+};
+
+function listsGoals(figures: ListsFigures) {
+  return {
+    searchFelt: {
+      goal: LISTS_GOALS.searchFelt,
+      met:
+        figures.search.orders.p95Ms < 100 &&
+        figures.search.orders.stalePaints === 0 &&
+        (figures.search.duringSync === null || figures.search.duringSync.p95Ms < 100),
+    },
+    chipFelt: { goal: LISTS_GOALS.chipFelt, met: figures.chips.orders.p95Ms < 100 && figures.chips.orders.stalePaints === 0 },
+    fastScroll: {
+      goal: LISTS_GOALS.fastScroll,
+      met: figures.scroll.longTasks === 0 && figures.scroll.longestBlankRunFrames <= 2,
+    },
+  };
+}
+
+function listsRows(figures: ListsFigures): [string, string, string, boolean][] {
+  const goals = listsGoals(figures);
+  const { search, chips, scroll } = figures;
+  return [
+    [
+      'search keystroke → rows',
+      `p95 ${search.orders.p95Ms} ms (p50 ${search.orders.p50Ms}); static page ${search.baseline.p95Ms} ms → ${search.ratioP95}×` +
+        (search.duringSync ? `; during a sync p95 ${search.duringSync.p95Ms} ms` : '') +
+        (search.customers ? `; Customers p95 ${search.customers.p95Ms} ms` : ''),
+      goals.searchFelt.goal,
+      goals.searchFelt.met,
+    ],
+    [
+      'chip → rows',
+      `p95 ${chips.orders.p95Ms} ms (p50 ${chips.orders.p50Ms}); static page ${chips.baseline.p95Ms} ms → ${chips.ratioP95}×`,
+      goals.chipFelt.goal,
+      goals.chipFelt.met,
+    ],
+    [
+      `fast scroll ${scroll.bursts} × ${scroll.burstPx} px`,
+      `${scroll.longTasks} long tasks (longest ${scroll.longestTaskMs} ms); blank rows in ${scroll.framesWithBlankRows} of ${scroll.frames} frames, ` +
+        `longest run ${scroll.longestBlankRunFrames}, in ${scroll.burstsWithBlankRows} bursts`,
+      goals.fastScroll.goal,
+      goals.fastScroll.met,
+    ],
+  ];
+}
+
+function listsPlan(serving: { openUrl: string; large: { id: string } }, child: DeskProcess): ListsPlan {
+  return {
+    openUrl: serving.openUrl,
+    profileId: serving.large.id,
+    ...PLAN.lists,
+    background: {
+      start: () => child.send({ type: 'sync-start' }),
+      stop: async () => {
+        child.send({ type: 'sync-stop' });
+        const { passesMs, loop } = await child.next('sync-stopped', 600_000);
+        return { passesMs, loop };
+      },
+    },
+  };
+}
+
+/** `--only lists`: seeds the large merchant, syncs it into a Desk process, measures the lists; merged into the results file. */
+async function onlyLists(): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'desk-bench-'));
+  let keyring: PrivateKeyring | undefined;
+  let sandbox: SandboxProcess | undefined;
+  let child: DeskProcess | undefined;
+  try {
+    const rendererDir = path.join(tmp, 'renderer');
+    log('bundle: building the renderer…');
+    buildRenderer(rendererDir);
+    keyring = await startPrivateKeyring();
+    process.env.DBUS_SESSION_BUS_ADDRESS = keyring.env.DBUS_SESSION_BUS_ADDRESS;
+    log(`seeding the sandbox: ${PLAN.large.orders} orders…`);
+    sandbox = await startSandboxProcess(PLAN.large);
+    const tokenA = sandbox.tokens.find((t) => t.profiles.length === 1 && t.profiles[0] === 1)?.token;
+    const tokenB = sandbox.tokens.find((t) => t.profiles.length === 1 && t.profiles[0] === 3)?.token;
+    if (!tokenA || !tokenB) throw new Error('the sandbox has no single-profile tokens for profiles 1 and 3');
+    child = startDeskProcess(
+      await bundleDeskProcess(),
+      { dataDir: path.join(tmp, 'desk'), baseUrl: sandbox.baseUrl, search: null, staticDir: rendererDir },
+      { a: tokenA, b: tokenB },
+    );
+    const synced = await child.next('synced', 300_000);
+    log(`  synced ${synced.orders} orders in ${round(synced.syncMs / 1000, 1)} s`);
+    const serving = await child.next('serving', 300_000);
+    log('lists: search, chips, fast scroll (headless Chromium)…');
+    const figures = await within('the lists benchmark', 900_000, listsBench(listsPlan(serving, child), log));
+    child.send({ type: 'stop' });
+    const { byMethod } = await child.next('dispatch', 30_000);
+    await within('the Desk process exit', 30_000, child.exited);
+    child = undefined;
+    const goals = listsGoals(figures);
+    const rows = listsRows(figures);
+    process.stdout.write(`\n${rows.map(([a, b, c, met]) => `${a}: ${b}  goal: ${c}  met: ${met ? 'yes' : 'NO'}`).join('\n')}\n`);
+    log(`  Desk dispatch during the lists: ${JSON.stringify(byMethod)}`);
+    const out = args.out ?? (quick ? undefined : path.join(ROOT, 'bench', 'results.json'));
+    if (!out) return;
+    let results: { goals?: Record<string, unknown>; figures?: Record<string, unknown> } = {};
+    try {
+      results = JSON.parse(readFileSync(out, 'utf8')) as typeof results;
+    } catch {
+      // No earlier results: this part alone.
+    }
+    results.goals = { ...results.goals, ...goals };
+    results.figures = {
+      ...results.figures,
+      lists: { ...figures, deskDispatch: byMethod, orders: synced.orders, measuredAt: new Date().toISOString(), machine: machine() },
+    };
+    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+    log(`lists written to ${path.relative(process.cwd(), out) || out}`);
+  } finally {
+    child?.kill();
+    await sandbox?.stop().catch(() => undefined);
+    await keyring?.stop().catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 interface MemoryFigures {
   runs: number;
   orders: number;
@@ -335,6 +627,7 @@ async function main(): Promise<void> {
     const memorySamples: MemorySample[] = [];
     let search: SearchFigures | undefined;
     let browser: BrowserFigures | undefined;
+    let lists: ListsFigures | undefined;
     let dispatch: Record<string, DispatchTiming> = {};
     for (let i = 0; i < PLAN.memoryRuns; i++) {
       const last = i === PLAN.memoryRuns - 1;
@@ -378,13 +671,16 @@ async function main(): Promise<void> {
           log,
         ),
       );
+      log('lists: search, chips, fast scroll (headless Chromium)…');
+      lists = await within('the lists benchmark', 900_000, listsBench(listsPlan(serving, child), log));
       child.send({ type: 'stop' });
       const { byMethod } = await child.next('dispatch', 30_000);
       dispatch = byMethod;
       await within('the Desk process exit', 30_000, child.exited);
     }
     child = undefined;
-    if (!search || !browser) throw new Error('the last Desk process reported no search or browser figures');
+    if (!search || !browser || !lists) throw new Error('the last Desk process reported no search, browser or lists figures');
+    const deskLoop = await within('the desk loop benchmark', 900_000, deskLoopBench(tmp, large));
 
     const memory: MemoryFigures = {
       runs: memorySamples.length,
@@ -407,7 +703,7 @@ async function main(): Promise<void> {
     };
 
     const goals = {
-      sync: { goal: 'bare ÷ Desk ≥ 0.8', met: sync.ratio >= 0.8 },
+      sync: syncGoal(sync),
       search: {
         goal: 'p95 < 30 ms and ≤ 2× raw',
         met: search.deskP95Ms < 30 && search.ratioP95 <= 2 && search.mismatches === 0,
@@ -422,7 +718,9 @@ async function main(): Promise<void> {
       },
       memory: { goal: '< 150 MB RSS', met: memory.rssAfterMb < 150 },
       bundle: bundleGoal(bundle),
+      ...listsGoals(lists),
       syncBudget: syncBudgetGoal(syncBudget),
+      deskLoop: deskLoopGoal(deskLoop),
     };
 
     const results = {
@@ -449,8 +747,10 @@ async function main(): Promise<void> {
         profileSwitch: browser.profileSwitch,
         scroll: browser.scroll,
         memory,
+        lists,
         bundle,
         syncBudget,
+        deskLoop,
       },
       grid: browser.grid,
       /** Server side of the browser figures: time inside Desk.dispatch per method. */
@@ -498,7 +798,9 @@ async function main(): Promise<void> {
         goals.memory.goal,
         goals.memory.met,
       ],
+      ...listsRows(lists),
       ['sync budget', syncBudgetRow(syncBudget), goals.syncBudget.goal, goals.syncBudget.met],
+      ...deskLoopRows(deskLoop),
       [
         'renderer bundle',
         bundleRow(bundle),
@@ -533,8 +835,11 @@ const PARTS: Record<string, () => Promise<void>> = {
   'try-sandbox': onlyTrySandbox,
   'first-paint': onlyFirstPaint,
   bundle: onlyBundle,
+  'desk-loop': onlyDeskLoop,
+  sync: onlySync,
+  lists: onlyLists,
 };
-const entry = args.only === undefined ? main : PARTS[args.only];
+const entry = args.only === undefined ? main : (PARTS[args.only] ?? null);
 if (!entry) {
   log(`unknown --only part "${args.only ?? ''}"; the parts that run alone are ${Object.keys(PARTS).join(', ')}`);
   process.exit(2);

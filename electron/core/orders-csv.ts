@@ -1,8 +1,9 @@
 /**
- * The Orders CSV export, built where the cache is, in one call: one SQL statement reads exactly
- * the chosen columns of every matching order in list order (the customer's name and email by
- * its key), instead of a page of a thousand whole orders per IPC call, each page an ever-deeper
- * OFFSET whose rows are parsed, validated and sent on their own.
+ * The Orders CSV export, built where the cache is, in one call, in chunks: one statement copies
+ * the matching ids in list order into a temp table (the snapshot the file is of), then chunks of
+ * `CHUNK_ROWS` of them read exactly the chosen columns (the customer's name and email by its key) and become CSV
+ * text, the event loop free between chunks — so a 100k-order export never holds the Desk (and,
+ * in the app, the main process) for longer than one chunk. Deleted meanwhile: left out.
  */
 import { csvLines, type CsvCell } from '../common/csv.ts';
 import { codeLabel, ORDER_CSV_COLUMNS, ORDER_CSV_LABELS, type OrderCsvColumn } from '../common/order-csv.ts';
@@ -68,13 +69,31 @@ const SOURCES: Record<OrderCsvColumn, ColumnSource> = {
   changes_waiting: { sql: 't.pending' },
 };
 
-const CHUNK = 5_000;
+/** Rows per chunk: ≈ 5–10 ms of work on a busy 2-core machine (docs/performance.md). */
+export const CHUNK_ROWS = 500;
 
-export function ordersCsv(
+export interface CsvChunkOptions {
+  /** Rows per chunk (tests use small ones). */
+  chunkRows?: number;
+  /** Between chunks; by default the event loop's turn (`setImmediate`). */
+  pause?: () => Promise<void>;
+  signal?: AbortSignal;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The CSV in pieces, header first, then one piece per chunk of rows in list order; `rows` on the
+ * returned summary counts the rows written. Resolves each piece after yielding the event loop.
+ */
+export async function* ordersCsvChunks(
   store: Store,
   query: Omit<ListQuery<'orders'>, 'limit' | 'offset'>,
   chosen: readonly OrderCsvColumn[],
-): { csv: string; rows: number } {
+  options: CsvChunkOptions = {},
+): AsyncGenerator<string, { rows: number }, undefined> {
+  const chunkRows = Math.max(1, options.chunkRows ?? CHUNK_ROWS);
+  const pause = options.pause ?? nextTurn;
   // Always in the documented order, each once, whatever order they were ticked in.
   const columns = ORDER_CSV_COLUMNS.filter((c) => chosen.includes(c));
   const products = new Map<number, string | null>();
@@ -97,7 +116,6 @@ export function ordersCsv(
     ...(paths.length ? [`json_extract(t.json, ${[...paths, ...(paths.length === 1 ? ['$.id'] : [])].map((p) => `'$.${p.replace(/^\$\./, '')}'`).join(', ')})`] : []),
     ...(wantsCustomer ? [CUSTOMER_SQL] : []),
   ];
-  const found: SqlRow[] = store.cache.project('orders', query, expressions);
   const jsonAt = sqlColumns.length;
   const customerAt = jsonAt + (paths.length ? 1 : 0);
 
@@ -126,9 +144,40 @@ export function ordersCsv(
     });
   };
 
-  const parts: string[] = [csvLines([columns.map((c) => ORDER_CSV_LABELS[c])])];
-  for (let start = 0; start < found.length; start += CHUNK) {
-    parts.push(csvLines(found.slice(start, start + CHUNK).map(toLine)));
+  const snapshot = store.cache.snapshot('orders', query);
+  let rows = 0;
+  try {
+    yield csvLines([columns.map((c) => ORDER_CSV_LABELS[c])]);
+    for (let from = 0; from < snapshot.rows; from += chunkRows) {
+      await pause();
+      options.signal?.throwIfAborted();
+      const found = store.cache.readSnapshot('orders', snapshot, from, chunkRows, expressions);
+      rows += found.length;
+      yield csvLines(found.map(toLine));
+    }
+  } finally {
+    // The profile's cache may have closed meanwhile (a switch): its temp table went with it.
+    try {
+      store.cache.dropSnapshot(snapshot);
+    } catch {
+      // closed: nothing left to drop
+    }
   }
-  return { csv: parts.join(''), rows: found.length };
+  return { rows };
+}
+
+/** The whole export as one text (the contract's answer), built chunk by chunk. */
+export async function ordersCsv(
+  store: Store,
+  query: Omit<ListQuery<'orders'>, 'limit' | 'offset'>,
+  chosen: readonly OrderCsvColumn[],
+  options: CsvChunkOptions = {},
+): Promise<{ csv: string; rows: number }> {
+  const parts: string[] = [];
+  const chunks = ordersCsvChunks(store, query, chosen, options);
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) return { csv: parts.join(''), rows: next.value.rows };
+    parts.push(next.value);
+  }
 }

@@ -119,9 +119,9 @@ describe('100k orders', () => {
     expect(total).toBe(ORDERS / 4);
   });
 
-  it('exports all 100k orders as CSV in list order with names, emails and human labels', () => {
+  it('exports all 100k orders as CSV in list order with names, emails and human labels', async () => {
     const started = performance.now();
-    const { csv, rows } = ordersCsv(store, { sort: { field: 'created_at', direction: 'desc' } }, [
+    const { csv, rows } = await ordersCsv(store, { sort: { field: 'created_at', direction: 'desc' } }, [
       'invoice_id',
       'customer_name',
       'customer_email',
@@ -139,7 +139,7 @@ describe('100k orders', () => {
     expect(lines[1]).toBe(`INV-0100000,Given1 Family1,c1@example.com,Product 1,Subscription,${codeLabel(ORDER_STATUSES[ORDERS % ORDER_STATUSES.length])},0.00`);
     expect(lines[ORDERS]).toMatch(/^INV-0000001,Given2 Family2,c2@example.com,Product 1,Single payment,/);
     // Filtered: exactly the rows the list counts.
-    const paused = ordersCsv(store, { filter: { status: 'paused' } }, ['order_id', 'status']);
+    const paused = await ordersCsv(store, { filter: { status: 'paused' } }, ['order_id', 'status']);
     expect(paused.rows).toBe(store.cache.list('orders', { filter: { status: 'paused' }, limit: 1 }).total);
     expect(new Set(paused.csv.trimEnd().split('\r\n').slice(1).map((l) => l.split(',')[1]))).toEqual(new Set(['Paused']));
     console.info(`ordersCsv: ${ORDERS} orders in ${Math.round(ms)} ms`);

@@ -48,6 +48,32 @@ describe('cache search', () => {
     expect(last.rows.map((r) => r.id)).toEqual([1]);
   });
 
+  it('in a chosen order, lists every match in that order, broad term or narrow, page after page', () => {
+    const newest = { field: 'created_at', direction: 'desc' } as const;
+    const oldest = { field: 'created_at', direction: 'asc' } as const;
+    // Broad: thousands of matches, read off the sort's index.
+    const broad = store.cache.list('orders', { search: 'zeta', sort: newest, limit: 100 });
+    expect(broad.total).toBe(2_501);
+    expect(broad.rows.map((r) => r.id).slice(0, 3)).toEqual([5_003, 2_500, 2_499]);
+    const later = store.cache.list('orders', { search: 'zeta', sort: oldest, limit: 100, offset: 2_400 });
+    expect(later.rows.map((r) => r.id)).toEqual([...Array.from({ length: 100 }, (_, i) => 2_401 + i)]);
+    const tail = store.cache.list('orders', { search: 'zeta', sort: oldest, limit: 100, offset: 2_500 });
+    expect(tail.rows.map((r) => r.id)).toEqual([5_003]);
+    // Narrow: a few matches, looked up and sorted.
+    const narrow = store.cache.list('orders', { search: 'omega', sort: newest, limit: 10 });
+    expect(narrow.total).toBe(3);
+    expect(narrow.rows.map((r) => r.id)).toEqual([5_003, 5_002, 5_001]);
+    const none = store.cache.list('orders', { search: 'omega-nothing', sort: newest, limit: 10 });
+    expect(none.rows).toEqual([]);
+  });
+
+  it("counts a search's matches per status, with and without another filter", () => {
+    const counts = store.cache.countBy('orders', 'status', { search: 'omega' });
+    expect(Object.fromEntries(counts)).toEqual({ pending: 3 });
+    const broad = store.cache.countBy('orders', 'status', { search: 'zeta', filter: { order_type: 'single_payment' } });
+    expect([...broad.values()].reduce((a, b) => a + b, 0)).toBe(store.cache.list('orders', { search: 'zeta', limit: 1 }).total);
+  });
+
   it('ranks a narrow term and counts exactly its matches', () => {
     const found = store.cache.list('orders', { search: 'omega', limit: 10 });
     expect(found.total).toBe(3);

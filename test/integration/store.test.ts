@@ -562,6 +562,29 @@ describe('full sync deletions, sync state and history', () => {
     ).toEqual([temp, 1, 3, 4]);
   });
 
+  it('finds the rows a full pull did not see the same way in steps as at once, and counts synced rows without temp ones', () => {
+    const store = openAt(freshFile());
+    const ids = Array.from({ length: 23 }, (_, k) => 10 + k * 7);
+    store.cache.upsertMany('customers', ids.map((id) => customer(id)));
+    const temp = store.cache.newTempId();
+    store.cache.upsertMany('customers', [customer(temp, { customer_id: '' })]);
+    const run = store.syncLog.recordSync({ collection: 'customers', full: true });
+    const seen = ids.filter((_, k) => k % 3 !== 0);
+    store.cache.upsertMany('customers', seen.map((id) => customer(id)), { run });
+    const unseen = ids.filter((_, k) => k % 3 === 0);
+    expect(store.cache.missingSince('customers', run)).toEqual(unseen);
+    for (const rows of [1, 4, 5, 23, 100]) {
+      const found: number[] = [];
+      for (let after: number | null = 0; after !== null; ) {
+        const step = store.cache.missingSinceStep('customers', run, after, rows);
+        found.push(...step.ids);
+        after = step.next;
+      }
+      expect(found, `steps of ${rows}`).toEqual(unseen);
+    }
+    expect(store.cache.countSynced('customers')).toBe(ids.length);
+  });
+
   it('keeps sync state across reopening', () => {
     const file = freshFile();
     const store = openAt(file);

@@ -22,6 +22,12 @@ export interface SessionTuning {
   requestsPerMinute?: number;
   /** How long Activity keeps changes that reached BillPro or were discarded. Default 30 days. */
   outboxKeepDays?: number;
+  /**
+   * The sync tiers' clock and how often they tick (default `Date.now`, every 1 000 ms): a bench
+   * plays an idle hour in seconds by moving the clock one second per (shorter) tick.
+   */
+  syncClock?: () => number;
+  syncTickMs?: number;
 }
 
 export interface SessionContext {

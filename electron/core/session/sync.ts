@@ -44,6 +44,7 @@ export class SessionSync {
       probeClient: parts.probeClient,
       budget: parts.budget,
       plan: new SyncPlan(path.join(parts.folder, 'sync-plan.json')),
+      ...(tuning.syncClock ? { now: tuning.syncClock } : {}),
       timing: {
         ...(tuning.syncIntervalMs ? { headIntervalMs: tuning.syncIntervalMs } : {}),
         ...(tuning.probeSilenceMs ? { probeSilenceMs: tuning.probeSilenceMs } : {}),
@@ -79,7 +80,7 @@ export class SessionSync {
   /** The first tick runs the first sync (or resumes one cut off); then tiers on a 1 s timer. */
   start(): void {
     void this.engine.tick();
-    this.engine.start();
+    this.engine.start(this.ctx.tuning.syncTickMs);
   }
 
   /** Back online: whatever tier is due runs; a flapping link does not start full pulls. */

@@ -102,10 +102,26 @@ export class Connection {
    * Runs `fn` atomically. The outermost call takes the write lock up front (BEGIN IMMEDIATE) so
    * two writers never deadlock half-way; inner calls are savepoints, so an inner failure that the
    * caller catches undoes only the inner part.
+   *
+   * `durable: false` (outermost call only) commits without waiting for the disk
+   * (synchronous=NORMAL for this one transaction): still atomic and safe from a crash or kill -9,
+   * but a power cut may undo it. For copies of BillPro's data that a sync fetches again (with
+   * their resume point in the same transaction); an fsync per commit blocks the event loop, on a
+   * busy disk for hundreds of milliseconds. The outbox keeps the default.
    */
-  transaction<T>(fn: () => T): T {
+  transaction<T>(fn: () => T, options: { durable?: boolean } = {}): T {
     this.#ensureOpen();
     const outer = this.#depth === 0;
+    const relaxed = outer && options.durable === false;
+    if (relaxed) this.#db.exec('PRAGMA synchronous = NORMAL');
+    try {
+      return this.#transaction(fn, outer);
+    } finally {
+      if (relaxed) this.#db.exec('PRAGMA synchronous = FULL');
+    }
+  }
+
+  #transaction<T>(fn: () => T, outer: boolean): T {
     const savepoint = outer ? '' : `sp_${++this.#savepoints}`;
     this.#db.exec(outer ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
     this.#depth++;

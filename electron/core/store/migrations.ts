@@ -176,6 +176,16 @@ CREATE TABLE sync_history (
 );
 CREATE INDEX sync_history_collection ON sync_history(collection, id);`,
   },
+  {
+    version: 4,
+    name: 'dashboard figures from an index',
+    // The dashboard's order value per month reads created_at, status, currency and total_cents
+    // of every order in its months: with them all in one index it never visits the table (100k
+    // orders: ~50 ms instead of 100–700 ms of table reads holding the event loop). The index on
+    // created_at alone stays: it is (created_at, id), exactly the lists' default order.
+    sql: `
+CREATE INDEX orders_month ON orders(created_at, status, currency, total_cents);`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

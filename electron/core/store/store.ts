@@ -60,8 +60,8 @@ export class Store {
       .map((row) => String(row.g));
   }
 
-  /** The dashboard's figures (see summary.ts). */
-  summary(now: Date, options: { months: number; days: number }): DashboardSummary {
+  /** The dashboard's figures (see summary.ts), read over a few turns of the event loop. */
+  summary(now: Date, options: { months: number; days: number }): Promise<DashboardSummary> {
     return dashboardSummary(this.#db, now, options);
   }
 
@@ -69,9 +69,12 @@ export class Store {
     return schemaVersion(this.#db);
   }
 
-  /** Runs `fn` atomically; nests (inner calls are savepoints). `fn` must be synchronous. */
-  transaction<T>(fn: (store: Store) => T): T {
-    return this.#db.transaction(() => fn(this));
+  /**
+   * Runs `fn` atomically; nests (inner calls are savepoints). `fn` must be synchronous.
+   * `durable: false`: see `Connection.transaction` (sync writes of BillPro's data only).
+   */
+  transaction<T>(fn: (store: Store) => T, options: { durable?: boolean } = {}): T {
+    return this.#db.transaction(() => fn(this), options);
   }
 
   /**

@@ -316,7 +316,7 @@ export class SyncEngine {
     const signal = this.#abort.signal;
     for (const id of ids) {
       const order = await budget.run(() => client.getOrder(id, { signal }), signal);
-      changed += store.cache.upsertMany('orders', [order]).written;
+      changed += store.cache.upsertMany('orders', [order], { durable: false }).written;
     }
     if (changed) this.#o.onData(['orders']);
     return ids.length;
@@ -341,7 +341,7 @@ export class SyncEngine {
     let changed = 0;
     for (const id of batch) {
       const payments = await budget.run(() => client.listScheduledPayments(id, { signal }), signal);
-      if (payments.length) changed += store.cache.upsertMany('scheduledPayments', payments).written;
+      if (payments.length) changed += store.cache.upsertMany('scheduledPayments', payments, { durable: false }).written;
     }
     // Payments due soon are the ones an operator acts on: checking them is what "synced" means here.
     store.cache.markChecked('scheduledPayments', new Date(now).toISOString());
@@ -444,7 +444,7 @@ export class SyncEngine {
           throw error;
         }),
       (_, order) => {
-        if (order) store.cache.upsertMany('orders', [order]);
+        if (order) store.cache.upsertMany('orders', [order], { durable: false });
       },
       () => undefined,
     );
@@ -467,7 +467,7 @@ export class SyncEngine {
         (_, payments) => {
           orders += 1;
           rows += payments.length;
-          if (payments.length) store.cache.upsertMany('scheduledPayments', payments);
+          if (payments.length) store.cache.upsertMany('scheduledPayments', payments, { durable: false });
         },
         (done) => {
           const elapsed = (this.#now() - started) / 1000;
@@ -487,14 +487,14 @@ export class SyncEngine {
     }
   }
 
+  /** BillPro's ids of orders in `status`, newest first (ids only: no order is read or parsed). */
   #idsOf(status: OrderStatus[], max: number): number[] {
-    const ids: number[] = [];
-    for (let offset = 0; ids.length < max; offset += 1000) {
-      const page = this.#o.store.cache.list('orders', { filter: { status }, limit: 1000, offset });
-      for (const row of page.rows) if (row.id > 0 && ids.length < max) ids.push(row.id);
-      if (page.rows.length < 1000) break;
+    // Offline-created orders (negative temp ids) are left out: ask for a few more than `max`.
+    for (let limit = Math.min(max, Number.MAX_SAFE_INTEGER - 100) + 100; ; limit *= 2) {
+      const found = this.#o.store.cache.ids('orders', { filter: { status } }, limit);
+      const ids = found.filter((id) => id > 0).slice(0, max);
+      if (ids.length === max || found.length < limit) return ids;
     }
-    return ids;
   }
 
   /** One page of a list through the budget (or, for probes, straight out with a short timeout). */

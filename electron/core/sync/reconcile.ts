@@ -53,7 +53,14 @@ export const MAX_SHARE_WITHOUT_CONFIRMATION = 0.1;
 export async function reconcileRemovals(options: ReconcileOptions): Promise<RemovalOutcome> {
   const { store, collection, fullRun } = options;
   const maxShare = options.maxShare ?? MAX_SHARE_WITHOUT_CONFIRMATION;
-  const candidates = store.cache.missingSince(collection, fullRun);
+  // In steps of 5,000 rows with the event loop free between them: every row is read to check it.
+  const candidates: number[] = [];
+  for (let after: number | null = 0; after !== null; ) {
+    if (after > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const step = store.cache.missingSinceStep(collection, fullRun, after, 5_000);
+    candidates.push(...step.ids);
+    after = step.next;
+  }
   if (candidates.length === 0) return { removed: 0, keptExisting: 0, pending: null };
   const cached = store.cache.countSynced(collection);
   if (candidates.length > Math.floor(cached * maxShare)) {

@@ -10,7 +10,11 @@ export interface PageAnswer<T> {
   syncedAt: string | null;
 }
 
-export type PageLoader<T> = (offset: number, limit: number) => Promise<PageAnswer<T>>;
+/**
+ * Fetches one page of a query. `query` (optional) says which query it is: the grid puts it in its
+ * rows-painted mark, so a benchmark can tell the rows of the last search typed from a stale one.
+ */
+export type PageLoader<T> = ((offset: number, limit: number) => Promise<PageAnswer<T>>) & { readonly query?: unknown };
 
 export class PagedRows<T> {
   /** About three screens of rows: small enough that the first answer is quick to send and paint. */
@@ -26,31 +30,68 @@ export class PagedRows<T> {
   private pages = new Map<number, T[]>();
   private inFlight = new Set<number>();
   private generation = 0;
+  /** A new query's first page is on its way: a refresh waits for it rather than superseding it. */
+  private resetting = false;
+  private refreshAfterReset = false;
+  /** The rows last ensured (what the grid shows, with what it reads ahead). */
+  private wanted = { from: 0, to: 0 };
   /** True once the first page of a query has landed (state, so "empty" views re-render then). */
   ready = $state(false);
+  /** Bumped when a new query's first page lands (not when shown pages are refreshed). */
+  landed = $state(0);
+  /** The `query` of the loader whose rows are shown. */
+  shownQuery = $state.raw<unknown>(undefined);
 
   constructor(private loader: PageLoader<T>) {}
 
-  /** Start over with a new loader (new query); keeps showing old rows until the first page lands. */
-  async reset(loader: PageLoader<T> = this.loader): Promise<void> {
+  /**
+   * Start over with a new loader (new query); keeps showing old rows until the first page lands.
+   * One first page is asked for at a time: a query asked for while another is on its way waits
+   * for that answer (then dropped) and only the newest waiting one is asked — typing "wilson"
+   * never queues six searches in the Desk ahead of the last one. Resolves once the newest query
+   * asked for so far has landed (or failed).
+   */
+  reset(loader: PageLoader<T> = this.loader): Promise<void> {
     this.loader = loader;
     this.generation += 1;
     this.inFlight.clear();
-    const generation = this.generation;
     this.loading = true;
-    try {
-      const first = await loader(0, PagedRows.PAGE);
-      if (generation !== this.generation) return;
-      this.pages = new Map([[0, first.rows]]);
-      this.total = first.total;
-      this.syncedAt = first.syncedAt;
-      this.error = null;
-      this.ready = true;
-      this.version += 1;
-    } catch (error) {
-      if (generation === this.generation) this.error = error;
-    } finally {
-      if (generation === this.generation) this.loading = false;
+    this.resetting = true;
+    this.refreshAfterReset = false;
+    this.asking ??= this.askFirstPage();
+    return this.asking;
+  }
+
+  private asking: Promise<void> | null = null;
+
+  private async askFirstPage(): Promise<void> {
+    for (;;) {
+      const generation = this.generation;
+      const loader = this.loader;
+      try {
+        const first = await loader(0, PagedRows.PAGE);
+        if (generation !== this.generation) continue; // superseded while on its way: ask for the newest
+        this.pages = new Map([[0, first.rows]]);
+        this.total = first.total;
+        this.syncedAt = first.syncedAt;
+        this.error = null;
+        this.ready = true;
+        this.shownQuery = loader.query;
+        this.landed += 1;
+        this.version += 1;
+      } catch (error) {
+        if (generation !== this.generation) continue;
+        this.error = error;
+      }
+      // Done, synchronously with the last check of the generation: a reset from here on asks anew.
+      this.asking = null;
+      this.loading = false;
+      this.resetting = false;
+      if (this.refreshAfterReset) {
+        this.refreshAfterReset = false;
+        void this.refresh();
+      }
+      return;
     }
   }
 
@@ -59,7 +100,16 @@ export class PagedRows<T> {
     // Before the first page has landed there is nothing to keep: load the query afresh rather
     // than supersede the load in flight with a refresh of no pages.
     if (!this.ready) return this.reset();
-    const shown = [...this.pages.keys()];
+    // The new query's answer may predate the fresher data: refresh once it has landed.
+    if (this.resetting) {
+      this.refreshAfterReset = true;
+      return;
+    }
+    // Only the pages around what the grid shows; the others are asked again if scrolled back to.
+    const near = (p: number) =>
+      (p + 1) * PagedRows.PAGE > this.wanted.from - PagedRows.PAGE && p * PagedRows.PAGE < this.wanted.to + PagedRows.PAGE;
+    const kept = [...this.pages.keys()].filter(near);
+    const shown = kept.length ? kept : [0];
     this.generation += 1;
     const generation = this.generation;
     try {
@@ -81,6 +131,11 @@ export class PagedRows<T> {
 
   /** Make sure rows [from, to) are loaded or loading. */
   ensure(from: number, to: number): void {
+    this.wanted = { from, to };
+    // Asked again (by the grid's effect) whenever a page lands; nothing while a new query's
+    // first page is on its way (the pages shown are about to be replaced).
+    void this.version;
+    if (this.resetting) return;
     const first = Math.max(0, Math.floor(from / PagedRows.PAGE));
     const last = Math.floor(Math.max(from, to - 1) / PagedRows.PAGE);
     for (let page = first; page <= last; page++) {

@@ -1,8 +1,8 @@
 /**
- * The rows of one profile's list screen: paged from the Desk, reloaded (debounced while the
- * operator types) when the query changes, refreshed when the Desk says fresher rows of the
- * collection landed. The first page is asked for as soon as the screen is created, while it is
- * still mounting, so the first rows paint as early as they can.
+ * The rows of one profile's list screen: paged from the Desk, reloaded when the query changes,
+ * refreshed when the Desk says fresher rows of the collection landed. The first page is asked
+ * for as soon as the screen is created, while it is still mounting, so the first rows paint as
+ * early as they can.
  */
 import type { EventPayload } from '../../../electron/common/contract.ts';
 import { on } from './bridge.ts';
@@ -11,7 +11,6 @@ import { PagedRows, type PageLoader } from './paged-rows.svelte.ts';
 type Collection = EventPayload<'dataRefreshed'>['collections'][number];
 
 export class ProfileRows<T> extends PagedRows<T> {
-  #timer: ReturnType<typeof setTimeout> | undefined;
   #absorbFirstLoad = true;
   readonly #stop: () => void;
 
@@ -24,21 +23,21 @@ export class ProfileRows<T> extends PagedRows<T> {
   }
 
   /**
-   * Load a new query, after `delayMs` of quiet (typing) or at once. The screen's first call —
-   * its effect running with the query the constructor already loaded — changes nothing.
+   * Load a new query at once — typing included: no debounce. The operator's budget is 100 ms from
+   * the last key to its rows painted, and PagedRows already coalesces a burst of keys (one first
+   * page on its way at a time; the terms typed past while it was are never asked for). The
+   * screen's first call — its effect running with the query the constructor already loaded —
+   * changes nothing.
    */
-  load(loader: PageLoader<T>, delayMs = 0): void {
+  load(loader: PageLoader<T>): void {
     if (this.#absorbFirstLoad) {
       this.#absorbFirstLoad = false;
       return;
     }
-    clearTimeout(this.#timer);
-    if (delayMs <= 0) void this.reset(loader);
-    else this.#timer = setTimeout(() => void this.reset(loader), delayMs);
+    void this.reset(loader);
   }
 
   dispose(): void {
-    clearTimeout(this.#timer);
     this.#stop();
   }
 }
