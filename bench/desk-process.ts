@@ -60,6 +60,7 @@ export type ChildReport =
     }
   | { type: 'dispatch'; byMethod: Record<string, DispatchTiming> }
   | { type: 'sync-stopped'; passesMs: number[]; loop: { p99Ms: number; maxMs: number } }
+  | { type: 'watch-stopped'; p99Ms: number; maxMs: number }
   | ({ type: 'loop' } & DeskLoopFigures)
   | { type: 'failed'; message: string };
 
@@ -205,6 +206,7 @@ async function main(): Promise<void> {
         }
       },
       onEvent: (listener) => desk.onEvent(listener),
+      openStream: (name, input, signal) => desk.openStream(name, input, signal),
     },
     staticDir: config.staticDir,
     port: 0,
@@ -215,6 +217,8 @@ async function main(): Promise<void> {
   let keepSyncing = false;
   const passes: number[] = [];
   let loop: IntervalHistogram | null = null;
+  // 'watch-start' … 'watch-stop': the event-loop delay over a span the bench chooses (csv-page.ts).
+  let watch: IntervalHistogram | null = null;
   const syncLoop = async () => {
     while (keepSyncing) {
       const t = performance.now();
@@ -226,6 +230,17 @@ async function main(): Promise<void> {
     process.on('message', (message: unknown) => {
       const type = (message as { type?: string }).type;
       if (type === 'stop') resolve();
+      else if (type === 'watch-start') {
+        watch?.disable();
+        watch = monitorEventLoopDelay({ resolution: 10 });
+        watch.enable();
+      } else if (type === 'watch-stop') {
+        watch?.disable();
+        const ms = (ns: number | undefined) => round((ns ?? 0) / 1e6, 1);
+        const delay = { p99Ms: ms(watch?.percentile(99)), maxMs: ms(watch?.max) };
+        watch = null;
+        void report({ type: 'watch-stopped', ...delay });
+      }
       else if (type === 'sync-start' && !syncing) {
         keepSyncing = true;
         loop = monitorEventLoopDelay({ resolution: 10 });
