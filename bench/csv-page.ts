@@ -54,32 +54,28 @@ export interface CsvPageFigures {
   identical: boolean;
 }
 
-/** In the page (a script, the bench has no DOM types): the old path, the one answer's string saved. */
-const ONE_ANSWER = `async (body) => {
-  const answer = await (await fetch('rpc/orders.exportCsv', { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json();
-  if (!answer.ok) throw new Error('the one-answer export failed');
-  const url = URL.createObjectURL(new Blob([answer.value.csv], { type: 'text/csv;charset=utf-8' }));
+/** Page script (the bench has no DOM types): save the text `expression` names as `name`, as download.ts does. */
+const saveBlob = (expression: string, name: string) => `{
+  const url = URL.createObjectURL(new Blob([${expression}], { type: 'text/csv;charset=utf-8' }));
   const link = document.createElement('a');
   link.href = url;
-  link.download = 'one-answer.csv';
+  link.download = '${name}';
   document.body.append(link);
   link.click();
   link.remove();
-  window.benchCsv = answer.value.csv;
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }`;
 
-/** In the page: the same text, already held, saved (the download alone). */
-const SAVE_ONLY = `() => {
-  const url = URL.createObjectURL(new Blob([window.benchCsv ?? ''], { type: 'text/csv;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = 'save-only.csv';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+/** In the page: the old path, the one answer's string saved (and kept for the floor). */
+const ONE_ANSWER = `async (body) => {
+  const answer = await (await fetch('rpc/orders.exportCsv', { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json();
+  if (!answer.ok) throw new Error('the one-answer export failed');
+  window.benchCsv = answer.value.csv;
+  ${saveBlob('answer.value.csv', 'one-answer.csv')}
 }`;
+
+/** In the page: the same text, already held, saved (the download alone). */
+const SAVE_ONLY = `() => ${saveBlob("window.benchCsv ?? ''", 'save-only.csv')}`;
 
 async function saved(page: Page, act: () => Promise<unknown>): Promise<{ download: Download; file: string }> {
   const downloading = page.waitForEvent('download', { timeout: 120_000 });
