@@ -434,7 +434,7 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
 
 /**
  * A streamed answer: refused → the contract's error as JSON with its status; else the text as the
- * Desk builds it, written with backpressure (a full socket buffer waits for 'drain', so a slow
+ * Desk builds it, written with backpressure (over a megabyte queued waits for 'drain', so a slow
  * reader slows the export instead of filling the memory). The client going away aborts the
  * export (its snapshot is dropped); a failure after the first byte cuts the connection.
  */
@@ -455,7 +455,10 @@ async function sendStream(
     try {
       for await (const chunk of opened.chunks) {
         if (abort.signal.aborted) break;
-        if (!res.write(chunk)) await drained(res, abort.signal);
+        res.write(chunk);
+        // Node's own mark (16 KB) is below one piece (~60 KB): waiting on it would stop the Desk
+        // after every piece until the page read it. Up to a megabyte queued keeps both busy.
+        if (res.writableLength > STREAM_QUEUE_BYTES) await drained(res, abort.signal);
       }
     } catch {
       // Logged by the Desk; the page sees the connection cut before the end.
@@ -468,6 +471,9 @@ async function sendStream(
     res.off('close', gone);
   }
 }
+
+/** How much answer text may wait for the socket before the Desk is held (backpressure). */
+const STREAM_QUEUE_BYTES = 1024 * 1024;
 
 /** Resolves on 'drain', or at once when the client is gone. */
 function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
