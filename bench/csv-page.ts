@@ -35,6 +35,12 @@ export interface CsvPageRun {
   /** Click → file saved. */
   ms: number;
   deskLoop: LoopDelay;
+  /**
+   * Streamed runs: where the time went, from the page's marks (stream.ts): click → the answer's
+   * head (the snapshot taken), head → its last byte (the Desk building it, the transfer, the page
+   * counting), last byte → file saved (the Blob, the download).
+   */
+  phases?: { headMs: number; bodyMs: number; saveMs: number };
 }
 
 export interface CsvPageFigures {
@@ -114,10 +120,17 @@ export async function csvPageBench(plan: CsvPagePlan, log: (line: string) => voi
       const go = dialog.getByRole('button', { name: 'Export', exact: true });
       await go.waitFor();
       plan.watch.start();
+      await page.evaluate('performance.clearMarks(); performance.mark("bench:csv-click")');
       let t = performance.now();
       const streamed = await saved(page, () => go.click());
       const streamMs = performance.now() - t;
-      stream.push({ ms: round(streamMs), deskLoop: await plan.watch.stop() });
+      const marks = (await page.evaluate(
+        `['bench:csv-click', 'desk:stream-head:orders.exportCsv', 'desk:stream-end:orders.exportCsv'].map((n) => performance.getEntriesByName(n).at(-1)?.startTime ?? NaN)`,
+      )) as number[];
+      const [click = NaN, head = NaN, end = NaN] = marks;
+      // The page's clock starts its click mark a moment before Node's; the save phase is the rest.
+      const phases = { headMs: round(head - click), bodyMs: round(end - head), saveMs: round(streamMs - (end - click)) };
+      stream.push({ ms: round(streamMs), deskLoop: await plan.watch.stop(), phases });
       await page.getByText(/^Exported [\d,]+ orders? to /).waitFor();
       const text = readFileSync(streamed.file);
       bytes = text.length;
@@ -141,7 +154,8 @@ export async function csvPageBench(plan: CsvPagePlan, log: (line: string) => voi
       await floor.download.delete();
       await page.evaluate('delete window.benchCsv');
       log(
-        `  run ${run + 1}/${plan.runs}: stream ${round(streamMs)} ms (Desk loop max ${stream.at(-1)!.deskLoop.maxMs} ms), ` +
+        `  run ${run + 1}/${plan.runs}: stream ${round(streamMs)} ms (Desk loop max ${stream.at(-1)!.deskLoop.maxMs} ms; ` +
+          `head ${phases.headMs}, body ${phases.bodyMs}, save ${phases.saveMs} ms), ` +
           `one answer ${round(oldMs)} ms (max ${oneAnswer.at(-1)!.deskLoop.maxMs} ms), save only ${saveOnly.at(-1)} ms; ${rows} rows, ${round(bytes / 1024 / 1024, 1)} MB`,
       );
     }

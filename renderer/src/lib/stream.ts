@@ -40,6 +40,8 @@ export async function fetchCsvStream<N extends StreamName>(
     throw new DeskCallError({ code: 'NETWORK', message: 'The Desk is not answering. Try again.' });
   }
   if (!response.ok || !response.body) throw new DeskCallError(await refusalOf(response));
+  // Where the time goes (bench/csv-page.ts reads these): the answer's head, its last byte.
+  performance.mark(`desk:stream-head:${name}`);
   const total = Number(response.headers.get(STREAM_ROWS_HEADER) ?? 0);
   const counter = new CsvRecordCounter();
   const decoder = new TextDecoder();
@@ -57,6 +59,7 @@ export async function fetchCsvStream<N extends StreamName>(
   } catch {
     throw new DeskCallError(NOT_ANSWERING);
   }
+  performance.mark(`desk:stream-end:${name}`);
   return { parts, rows: Math.max(0, counter.records - 1) };
 }
 
