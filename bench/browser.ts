@@ -10,7 +10,7 @@ import { chromium, errors, type Browser, type BrowserContext, type Page } from '
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/chromium.ts';
 import { median, round } from './stats.ts';
 
-const VIEWPORT = { width: 1280, height: 800 };
+export const VIEWPORT = { width: 1280, height: 800 };
 
 /**
  * The little of the DOM the page functions below use. They run in Chromium (Playwright sends
@@ -38,6 +38,9 @@ export interface BrowserPlan {
   /** Pixels scrolled per animation frame. */
   scrollStep: number;
 }
+
+/** `--only first-paint`: that figure alone. */
+export type FirstPaintOnlyFigures = Pick<BrowserFigures, 'chromium' | 'mode' | 'grid' | 'firstPaint'>;
 
 export interface BrowserFigures {
   chromium: string;
@@ -108,10 +111,24 @@ export interface FirstPaintPhases {
   ordersCallStartAfterShellMs: number;
   /** That call's round trip (HTTP to the web host, the Desk's query, JSON both ways). */
   ordersCallMs: number;
+  /** Of which inside the Desk (`Desk.dispatch`, the web host's Server-Timing). */
+  ordersCallDeskMs: number;
+  /** 'desk:shell-start' → the `profiles.list` answer (the frame can mount from then on). */
+  profilesAnsweredAfterShellMs: number;
   /** Its answer → the rows painted mark (rendering the rows, then the next frame). */
   paintAfterDataMs: number;
   /** Main-thread tasks over 50 ms (Long Tasks API), their time between the shell mark and the rows. */
   longTasksMs: number;
+  /**
+   * The page's main thread's CPU time (thread time, CDP Performance.getMetrics) from navigation
+   * until the bench saw the rows mark: all the work the page did to show its first rows, module
+   * evaluation included. Unlike the wall-clock figures it hardly moves when other processes share
+   * the cores.
+   */
+  mainThreadCpuMs: number;
+  /** Of which running script (ScriptDuration), and laying out and styling the page. */
+  scriptCpuMs: number;
+  layoutAndStyleMs: number;
 }
 
 /** Records long tasks from the page's start (a string: page code must not pass through tsx). */
@@ -122,20 +139,23 @@ const LONG_TASKS = `
   }).observe({ type: 'longtask', buffered: true });
 `;
 
-interface RpcCall {
+export interface RpcCall {
   method: string;
   start: number;
   end: number;
+  /** Time inside the Desk (the web host's Server-Timing), of the round trip end − start. */
+  deskMs: number | null;
 }
 
 /** The page's Desk calls (POST /rpc/<method>), from its resource timing. */
-async function rpcCalls(page: Page): Promise<RpcCall[]> {
+export async function rpcCalls(page: Page): Promise<RpcCall[]> {
   return page.evaluate(() =>
     (
       performance.getEntriesByType('resource') as unknown as {
         name: string;
         startTime: number;
         responseEnd: number;
+        serverTiming?: { name: string; duration: number }[];
       }[]
     )
       .filter((e) => new URL(e.name).pathname.startsWith('/rpc/'))
@@ -143,6 +163,7 @@ async function rpcCalls(page: Page): Promise<RpcCall[]> {
         method: decodeURIComponent(new URL(e.name).pathname.slice('/rpc/'.length)),
         start: e.startTime,
         end: e.responseEnd,
+        deskMs: e.serverTiming?.find((t) => t.name === 'desk')?.duration ?? null,
       })),
   );
 }
@@ -166,15 +187,40 @@ async function marks(page: Page, label: string): Promise<Marks> {
   );
 }
 
-async function waitForRows(page: Page, label: string, after: number, timeoutMs: number): Promise<number> {
-  await page.waitForFunction(
-    ({ name, after }) =>
-      performance.getEntriesByName(`desk:rows-painted:${name}`, 'mark').some((m) => m.startTime > after),
-    { name: label, after },
-    { timeout: timeoutMs, polling: 'raf' },
+/**
+ * Resolves with the first `desk:rows-painted:<label>` mark after `after`. It waits in the page on a
+ * PerformanceObserver, through a plain evaluate: Playwright's waitForFunction would first inject
+ * its selector engine into the page — ~10 ms of the page's main thread, inside the very window
+ * being measured (a first-paint trace showed it between the frame and the rows).
+ */
+export async function waitForMark(page: Page, name: string, after: number, timeoutMs: number): Promise<number> {
+  const found = await page.evaluate(
+    ({ name, after, timeoutMs }) =>
+      // No named functions in page code (see `marks`).
+      new Promise<number | null>((resolve) => {
+        const already = performance.getEntriesByName(name, 'mark').find((e) => e.startTime > after);
+        if (already) return resolve(already.startTime);
+        const timer = setTimeout(() => {
+          observer.disconnect();
+          resolve(null);
+        }, timeoutMs);
+        const observer = new PerformanceObserver((list) => {
+          const at = list.getEntries().find((e) => e.name === name && e.startTime > after);
+          if (!at) return;
+          clearTimeout(timer);
+          observer.disconnect();
+          resolve(at.startTime);
+        });
+        observer.observe({ type: 'mark' });
+      }),
+    { name, after, timeoutMs },
   );
-  const found = (await marks(page, label)).rows.filter((t) => t > after);
-  return found[0]!;
+  if (found === null) throw new errors.TimeoutError(`no '${name}' mark within ${timeoutMs} ms`);
+  return found;
+}
+
+async function waitForRows(page: Page, label: string, after: number, timeoutMs: number): Promise<number> {
+  return waitForMark(page, `desk:rows-painted:${label}`, after, timeoutMs);
 }
 
 /** The session cookie each launch's key was exchanged for (the key works once). */
@@ -260,6 +306,19 @@ async function chooseGrid(
 }
 
 export async function browserBench(plan: BrowserPlan, log: (line: string) => void): Promise<BrowserFigures> {
+  return (await measure(plan, log, false)) as BrowserFigures;
+}
+
+/** The first-paint figure alone (no profile switch or scroll). */
+export async function firstPaintBench(plan: BrowserPlan, log: (line: string) => void): Promise<FirstPaintOnlyFigures> {
+  return measure(plan, log, true);
+}
+
+async function measure(
+  plan: BrowserPlan,
+  log: (line: string) => void,
+  firstPaintOnly: boolean,
+): Promise<BrowserFigures | FirstPaintOnlyFigures> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [...CHROMIUM_ARGS],
@@ -297,13 +356,24 @@ export async function browserBench(plan: BrowserPlan, log: (line: string) => voi
       profilesListMs: [],
       ordersCallStartAfterShellMs: [],
       ordersCallMs: [],
+      ordersCallDeskMs: [],
+      profilesAnsweredAfterShellMs: [],
       paintAfterDataMs: [],
       longTasksMs: [],
+      mainThreadCpuMs: [],
+      scriptCpuMs: [],
+      layoutAndStyleMs: [],
     };
     for (let i = 0; i < plan.runs; i++) {
       const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
       await page.goto(`${origin}/#/${grid.view}`);
       const rows = await waitForRows(page, grid.label, 0, 30_000);
+      const metric = Object.fromEntries(
+        (await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value * 1000]),
+      );
+      await cdp.detach();
       const { shell } = await marks(page, grid.label);
       if (shell === null) throw new Error("the renderer set no 'desk:shell-start' mark");
       fromNavigation.push(round(rows));
@@ -318,6 +388,8 @@ export async function browserBench(plan: BrowserPlan, log: (line: string) => voi
         phases.profilesListMs.push(profilesList.end - profilesList.start);
         phases.ordersCallStartAfterShellMs.push(list.start - shell);
         phases.ordersCallMs.push(list.end - list.start);
+        phases.ordersCallDeskMs.push(list.deskMs ?? NaN);
+        phases.profilesAnsweredAfterShellMs.push(profilesList.end - shell);
         phases.paintAfterDataMs.push(rows - list.end);
         const busy = await page.evaluate(
           ({ from, to }) =>
@@ -332,12 +404,29 @@ export async function browserBench(plan: BrowserPlan, log: (line: string) => voi
           { from: shell, to: rows },
         );
         phases.longTasksMs.push(busy);
+        phases.mainThreadCpuMs.push(metric.ThreadTime ?? NaN);
+        phases.scriptCpuMs.push(metric.ScriptDuration ?? NaN);
+        phases.layoutAndStyleMs.push((metric.LayoutDuration ?? NaN) + (metric.RecalcStyleDuration ?? NaN));
       }
       await page.close();
     }
     log(
       `  first paint: ${fromNavigation.join(', ')} ms from navigation; ${afterShell.join(', ')} ms after the shell`,
     );
+
+    const firstPaint = {
+      runs: plan.runs,
+      fromNavigationMs: median(fromNavigation),
+      afterShellMs: median(afterShell),
+      shellStartMs: round(median(shellStart)),
+      coldFromNavigationMs: round(cold),
+      phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, median(v)])) as unknown as FirstPaintPhases,
+      samples: { fromNavigationMs: fromNavigation, afterShellMs: afterShell },
+    };
+    if (firstPaintOnly) {
+      await context.close();
+      return { chromium: browser.version(), mode: 'headless', grid: { ...grid, rows: gridRows }, firstPaint };
+    }
 
     // ---------------------------------------------------------------- profile switch
     const page = await context.newPage();
@@ -414,17 +503,7 @@ export async function browserBench(plan: BrowserPlan, log: (line: string) => voi
       chromium: browser.version(),
       mode: 'headless',
       grid: { ...grid, rows: gridRows },
-      firstPaint: {
-        runs: plan.runs,
-        fromNavigationMs: median(fromNavigation),
-        afterShellMs: median(afterShell),
-        shellStartMs: round(median(shellStart)),
-        coldFromNavigationMs: round(cold),
-        phases: Object.fromEntries(
-          Object.entries(phases).map(([k, v]) => [k, median(v)]),
-        ) as unknown as FirstPaintPhases,
-        samples: { fromNavigationMs: fromNavigation, afterShellMs: afterShell },
-      },
+      firstPaint,
       profileSwitch: {
         runs: plan.runs * 2,
         medianMs: median([...toLarge, ...toSmall]),

@@ -17,6 +17,7 @@ import type { MethodInput, MethodName, MethodOutput } from '../electron/common/c
 import { Desk } from '../electron/core/desk.ts';
 import { cacheKeyAccount, KeytarSecretStore } from '../electron/core/secrets.ts';
 import { profileFolder } from '../electron/core/session.ts';
+import { SandboxLauncher } from '../electron/sandbox/launcher.ts';
 import { startWebHost } from '../electron/web-host.ts';
 import { deskLoop, type DeskLoopFigures, type LoopPlan } from './desk-loop.ts';
 import { searchBench, type SearchFigures, type SearchPlan } from './search.ts';
@@ -28,6 +29,11 @@ export interface ChildConfig {
   search: SearchPlan | null;
   /** Built renderer to serve; null: exit after the sync (and search). */
   staticDir: string | null;
+  /**
+   * A first start instead (`--only try-sandbox`): an empty data folder, no profile, the embedded
+   * sandbox's launcher handed to the Desk as the entry points do; serve `staticDir` at once.
+   */
+  firstStart?: boolean;
   /** Instead of all the above: the event-loop, CSV and idle-hour figures (desk-loop.ts). */
   loop?: LoopPlan;
 }
@@ -58,6 +64,7 @@ export type ChildReport =
       large: { id: string; name: string };
       small: { id: string; name: string };
     }
+  | { type: 'serving-first-start'; openUrl: string }
   | { type: 'dispatch'; byMethod: Record<string, DispatchTiming> }
   | { type: 'sync-stopped'; passesMs: number[]; loop: { p99Ms: number; maxMs: number } }
   | { type: 'watch-stopped'; p99Ms: number; maxMs: number }
@@ -101,8 +108,75 @@ function rssSplit(): { rssAnonMb: number | null; rssFileMb: number | null } {
   }
 }
 
+/** Time inside `Desk.dispatch` per method, for the 'dispatch' report. */
+function timedDesk(desk: Desk, timings: Map<string, number[]>): Parameters<typeof startWebHost>[0]['desk'] {
+  return {
+    dispatch: async (name, input) => {
+      const t = performance.now();
+      try {
+        return await desk.dispatch(name, input);
+      } finally {
+        const later = (input as { offset?: unknown } | null)?.offset;
+        const key =
+          name === 'orders.list' && typeof later === 'number' && later > 0 ? `${name} (later page)` : name;
+        timings.set(key, [...(timings.get(key) ?? []), performance.now() - t]);
+      }
+    },
+    onEvent: (listener) => desk.onEvent(listener),
+    openStream: (name, input, signal) => desk.openStream(name, input, signal),
+  };
+}
+
+function dispatchReport(timings: Map<string, number[]>): ChildReport {
+  return {
+    type: 'dispatch',
+    byMethod: Object.fromEntries(
+      [...timings].map(([name, ms]) => [
+        name,
+        { calls: ms.length, medianMs: median(ms), p95Ms: round(percentile(ms, 95), 2) },
+      ]),
+    ),
+  };
+}
+
+function stopMessage(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.on('message', (message: unknown) => {
+      if ((message as { type?: string }).type === 'stop') resolve();
+    });
+    process.on('disconnect', () => resolve());
+  });
+}
+
+/**
+ * A first start, as `npm run web` on a new machine: an empty data folder, the embedded sandbox's
+ * launcher (not started until "Try the sandbox"), the console served at once.
+ */
+async function firstStart(config: ChildConfig): Promise<void> {
+  if (!config.staticDir) throw new Error('a first start needs a renderer to serve');
+  const secrets = new KeytarSecretStore();
+  await secrets.check();
+  const desk = await Desk.create({
+    dataDir: config.dataDir,
+    secrets,
+    mode: 'web',
+    version: 'bench',
+    platform: process.platform,
+    launchers: { sandbox: new SandboxLauncher() },
+  });
+  const timings = new Map<string, number[]>();
+  const host = await startWebHost({ desk: timedDesk(desk, timings), staticDir: config.staticDir, port: 0 });
+  const stopped = stopMessage();
+  await report({ type: 'serving-first-start', openUrl: host.openUrl });
+  await stopped;
+  await report(dispatchReport(timings));
+  await host.close();
+  await desk.close();
+}
+
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
+  if (config.firstStart) return firstStart(config);
   const tokenA = process.env.BENCH_TOKEN_A;
   const tokenB = process.env.BENCH_TOKEN_B;
   if (!tokenA || !tokenB) throw new Error('BENCH_TOKEN_A and BENCH_TOKEN_B must be set');
@@ -192,25 +266,7 @@ async function main(): Promise<void> {
   await call('sync.now', { profileId: small.id });
   await call('profiles.setActive', { id: large.id });
   const timings = new Map<string, number[]>();
-  const host = await startWebHost({
-    desk: {
-      dispatch: async (name, input) => {
-        const t = performance.now();
-        try {
-          return await desk.dispatch(name, input);
-        } finally {
-          const later = (input as { offset?: unknown } | null)?.offset;
-          const key =
-            name === 'orders.list' && typeof later === 'number' && later > 0 ? `${name} (later page)` : name;
-          timings.set(key, [...(timings.get(key) ?? []), performance.now() - t]);
-        }
-      },
-      onEvent: (listener) => desk.onEvent(listener),
-      openStream: (name, input, signal) => desk.openStream(name, input, signal),
-    },
-    staticDir: config.staticDir,
-    port: 0,
-  });
+  const host = await startWebHost({ desk: timedDesk(desk, timings), staticDir: config.staticDir, port: 0 });
   // 'sync-start': the large merchant syncs over and over (a sync running behind the screen, as
   // after a long time offline) until 'sync-stop', then says how many passes ran ('sync-stopped').
   let syncing: Promise<void> | null = null;
@@ -266,15 +322,7 @@ async function main(): Promise<void> {
     small: { id: small.id, name: SMALL_NAME },
   });
   await stopped;
-  await report({
-    type: 'dispatch',
-    byMethod: Object.fromEntries(
-      [...timings].map(([name, ms]) => [
-        name,
-        { calls: ms.length, medianMs: median(ms), p95Ms: round(percentile(ms, 95), 2) },
-      ]),
-    ),
-  });
+  await report(dispatchReport(timings));
   await host.close();
   await desk.close();
 }

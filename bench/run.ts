@@ -8,6 +8,14 @@
  *   npm run bench -- --only sync-budget
  *                              only the sync budget (a steady-state hour on an injected clock vs one
  *                              full pull); merged into bench/results.json, other figures kept
+ *   npm run bench -- --only try-sandbox
+ *                              only "Try the sandbox" → first rows (a fresh Desk process and data
+ *                              folder per run); merged the same way
+ *   npm run bench -- --only first-paint
+ *                              only the first paint after the shell (the large merchant synced in
+ *                              one Desk process, no memory runs, search, switch or scroll); merged
+ *   npm run bench -- --only bundle
+ *                              only the renderer's JavaScript (start-up and total); merged
  *   npm run bench -- --only lists
  *                              only the lists as the operator feels them (search keystroke → rows,
  *                              chip → rows, fast scroll; bench/lists.ts), merged the same way
@@ -29,7 +37,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPrivateKeyring, type PrivateKeyring } from '../test/support/keyring.ts';
-import { browserBench, type BrowserFigures } from './browser.ts';
+import { browserBench, firstPaintBench, type BrowserFigures } from './browser.ts';
 import { listsBench, type ListsFigures, type ListsPlan } from './lists.ts';
 import { csvPageBench, type CsvPageFigures, type CsvPagePlan } from './csv-page.ts';
 import { buildRenderer, type BundleFigures } from './bundle.ts';
@@ -47,6 +55,7 @@ import type { SearchFigures } from './search.ts';
 import { median, round } from './stats.ts';
 import { syncBench, type SyncFigures } from './sync.ts';
 import { syncBudgetBench, type SyncBudgetFigures } from './sync-budget.ts';
+import { trySandboxBench, type TrySandboxFigures } from './try-sandbox.ts';
 
 const { values: args } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, only: { type: 'string' } },
@@ -62,6 +71,7 @@ const PLAN = quick
       memoryRuns: 1,
       search: { terms: 50, rounds: 1, seed: 20261125 },
       browser: { runs: 2, scrollSeconds: 1, scrollStep: 100 },
+      trySandbox: { runs: 1 },
       lists: { terms: 6, termsDuringSync: 3, customerTerms: 3, keyDelayMs: 90, chips: 3, types: 2, bursts: 20, burstPx: 2000 },
       csvPage: { runs: 2 },
     }
@@ -72,6 +82,7 @@ const PLAN = quick
       memoryRuns: 5,
       search: { terms: 200, rounds: 5, seed: 20261125 },
       browser: { runs: 5, scrollSeconds: 3, scrollStep: 100 },
+      trySandbox: { runs: 5 },
       lists: { terms: 20, termsDuringSync: 10, customerTerms: 6, keyDelayMs: 90, chips: 6, types: 3, bursts: 40, burstPx: 2000 },
       csvPage: { runs: 3 },
     };
@@ -92,11 +103,8 @@ function syncBudgetRow(figures: SyncBudgetFigures): string {
   );
 }
 
-/** `--only sync-budget`: that part alone, merged into the results file with every other figure kept. */
-async function onlySyncBudget(): Promise<void> {
-  const figures = await syncBudgetBench(PLAN.large, log);
-  const goal = syncBudgetGoal(figures);
-  process.stdout.write(`\nsync budget (${figures.orders} orders): ${syncBudgetRow(figures)}  goal: ${goal.goal}  met: ${goal.met ? 'yes' : 'NO'}\n`);
+/** Merges one part's goal and figures into the results file, every other figure kept. */
+function mergeResults(part: string, goal: { goal: string; met: boolean }, figures: object): void {
   const out = args.out ?? (quick ? undefined : path.join(ROOT, 'bench', 'results.json'));
   if (!out) return;
   let results: { goals?: Record<string, unknown>; figures?: Record<string, unknown>; notes?: string[] } = {};
@@ -105,10 +113,132 @@ async function onlySyncBudget(): Promise<void> {
   } catch {
     // No earlier results: this part alone.
   }
-  results.goals = { ...results.goals, syncBudget: goal };
-  results.figures = { ...results.figures, syncBudget: { ...figures, measuredAt: new Date().toISOString(), machine: machine() } };
+  results.goals = { ...results.goals, [part]: goal };
+  results.figures = { ...results.figures, [part]: { ...figures, measuredAt: new Date().toISOString(), machine: machine() } };
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-  log(`sync budget written to ${path.relative(process.cwd(), out) || out}`);
+  log(`${part} written to ${path.relative(process.cwd(), out) || out}`);
+}
+
+/** `--only sync-budget`: that part alone, merged into the results file with every other figure kept. */
+async function onlySyncBudget(): Promise<void> {
+  const figures = await syncBudgetBench(PLAN.large, log);
+  const goal = syncBudgetGoal(figures);
+  process.stdout.write(`\nsync budget (${figures.orders} orders): ${syncBudgetRow(figures)}  goal: ${goal.goal}  met: ${goal.met ? 'yes' : 'NO'}\n`);
+  mergeResults('syncBudget', goal, figures);
+}
+
+const TRY_SANDBOX_GOAL = '< 1000 ms from the click to the first rows painted';
+
+function trySandboxGoal(figures: TrySandboxFigures) {
+  return { goal: TRY_SANDBOX_GOAL, met: figures.toRowsMs < 1000 };
+}
+
+function trySandboxRow(figures: TrySandboxFigures): string {
+  return (
+    `${figures.toRowsMs} ms to the first product rows (trySandbox call ${figures.phases.trySandboxCallMs} ms); ` +
+    `dashboard figures ${figures.toDashboardFiguresMs} ms`
+  );
+}
+
+/** Everything a part that runs alone needs set up: the renderer built, the keychain, the Desk bundle. */
+async function withSetup<T>(
+  work: (setup: { tmp: string; rendererDir: string; bundle: BundleFigures; deskScript: string }) => Promise<T>,
+): Promise<T> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'desk-bench-'));
+  let keyring: PrivateKeyring | undefined;
+  try {
+    const rendererDir = path.join(tmp, 'renderer');
+    log('bundle: building the renderer…');
+    const bundle = buildRenderer(rendererDir);
+    keyring = await startPrivateKeyring();
+    process.env.DBUS_SESSION_BUS_ADDRESS = keyring.env.DBUS_SESSION_BUS_ADDRESS;
+    const deskScript = await bundleDeskProcess();
+    return await work({ tmp, rendererDir, bundle, deskScript });
+  } finally {
+    await keyring?.stop().catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function onlyTrySandbox(): Promise<void> {
+  const figures = await withSetup(({ rendererDir, deskScript }) => {
+    log(`try the sandbox: ${PLAN.trySandbox.runs} first start(s), each a fresh Desk process and data folder…`);
+    return within('the try-the-sandbox benchmark', 600_000, trySandboxBench(PLAN.trySandbox, { deskScript, rendererDir }, log));
+  });
+  const goal = trySandboxGoal(figures);
+  process.stdout.write(`\ntry the sandbox: ${trySandboxRow(figures)}  goal: ${goal.goal}  met: ${goal.met ? 'yes' : 'NO'}\n`);
+  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+  mergeResults('trySandbox', goal, figures);
+}
+
+function bundleGoal(bundle: BundleFigures) {
+  return { goal: '< 120 KiB gzipped at start-up', met: bundle.startupGzipKb < 120 };
+}
+
+function bundleRow(bundle: BundleFigures): string {
+  return `start-up ${bundle.startupGzipKb} KiB gzipped (${bundle.startupFiles.length} scripts); all ${bundle.gzipKb} KiB (${bundle.files.length} scripts)`;
+}
+
+async function onlyBundle(): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'desk-bench-'));
+  try {
+    const bundle = buildRenderer(path.join(tmp, 'renderer'));
+    const goal = bundleGoal(bundle);
+    process.stdout.write(`\nrenderer bundle: ${bundleRow(bundle)}  goal: ${goal.goal}  met: ${goal.met ? 'yes' : 'NO'}\n`);
+    process.stdout.write(`${JSON.stringify(bundle, null, 2)}\n`);
+    mergeResults('bundle', goal, bundle);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function firstPaintGoal(firstPaint: BrowserFigures['firstPaint']) {
+  return { goal: FIRST_PAINT_GOAL, met: firstPaint.afterShellMs < 60 };
+}
+
+const FIRST_PAINT_GOAL = '< 60 ms after the app shell starts';
+
+async function onlyFirstPaint(): Promise<void> {
+  const sandboxes: SandboxProcess[] = [];
+  let child: DeskProcess | undefined;
+  try {
+    const firstPaint = await withSetup(async ({ tmp, rendererDir, deskScript }) => {
+      log(`seeding the sandbox: ${PLAN.large.orders} orders, ${PLAN.large.customers} customers, ${PLAN.large.products} products…`);
+      const large = await startSandboxProcess(PLAN.large);
+      sandboxes.push(large);
+      const tokenA = large.tokens.find((t) => t.profiles.length === 1 && t.profiles[0] === 1)?.token;
+      const tokenB = large.tokens.find((t) => t.profiles.length === 1 && t.profiles[0] === 3)?.token;
+      if (!tokenA || !tokenB) throw new Error('the sandbox has no single-profile tokens for profiles 1 and 3');
+      log(`a Desk process syncs ${PLAN.large.orders} orders…`);
+      child = startDeskProcess(
+        deskScript,
+        { dataDir: path.join(tmp, 'desk'), baseUrl: large.baseUrl, search: null, staticDir: rendererDir },
+        { a: tokenA, b: tokenB },
+      );
+      await child.next('synced', 300_000);
+      const serving = await child.next('serving', 300_000);
+      log('browser: first paint (headless Chromium)…');
+      const browser = await within(
+        'the browser benchmark',
+        300_000,
+        firstPaintBench({ openUrl: serving.openUrl, large: serving.large, small: serving.small, ...PLAN.browser }, log),
+      );
+      child.send({ type: 'stop' });
+      const { byMethod } = await child.next('dispatch', 30_000);
+      await within('the Desk process exit', 30_000, child.exited);
+      child = undefined;
+      return { ...browser.firstPaint, grid: browser.grid, deskDispatch: byMethod };
+    });
+    const goal = firstPaintGoal(firstPaint);
+    process.stdout.write(
+      `\nfirst paint (${firstPaint.grid.label}): ${firstPaint.afterShellMs} ms after the shell, ${firstPaint.fromNavigationMs} ms from navigation  goal: ${goal.goal}  met: ${goal.met ? 'yes' : 'NO'}\n`,
+    );
+    process.stdout.write(`${JSON.stringify(firstPaint, null, 2)}\n`);
+    mergeResults('firstPaint', goal, firstPaint);
+  } finally {
+    child?.kill();
+    for (const sandbox of sandboxes) await sandbox.stop().catch(() => undefined);
+  }
 }
 
 const DESK_LOOP_GOAL =
@@ -535,7 +665,7 @@ async function main(): Promise<void> {
     log('bundle: building the renderer…');
     const rendererDir = path.join(tmp, 'renderer');
     const bundle: BundleFigures = buildRenderer(rendererDir);
-    log(`  ${bundle.gzipKb} KiB gzipped (${bundle.files.length} scripts)`);
+    log(`  ${bundleRow(bundle)}`);
 
     // The Desk keeps tokens and cache keys in the keychain: a private gnome-keyring, as the tests use.
     keyring = await startPrivateKeyring();
@@ -563,6 +693,12 @@ async function main(): Promise<void> {
     if (!tokenA || !tokenB) throw new Error('the sandbox has no single-profile tokens for profiles 1 and 3');
 
     const deskScript = await bundleDeskProcess();
+    log(`try the sandbox: ${PLAN.trySandbox.runs} first start(s), each a fresh Desk process and data folder…`);
+    const trySandbox = await within(
+      'the try-the-sandbox benchmark',
+      600_000,
+      trySandboxBench(PLAN.trySandbox, { deskScript, rendererDir }, log),
+    );
     const memorySamples: MemorySample[] = [];
     let search: SearchFigures | undefined;
     let browser: BrowserFigures | undefined;
@@ -652,7 +788,8 @@ async function main(): Promise<void> {
         goal: 'p95 < 30 ms and ≤ 2× raw',
         met: search.deskP95Ms < 30 && search.ratioP95 <= 2 && search.mismatches === 0,
       },
-      firstPaint: { goal: '< 100 ms after the app shell loads', met: browser.firstPaint.afterShellMs < 100 },
+      firstPaint: firstPaintGoal(browser.firstPaint),
+      trySandbox: trySandboxGoal(trySandbox),
       profileSwitch: { goal: '< 100 ms', met: browser.profileSwitch.medianMs < 100 },
       // Judged beyond the frame clock's jitter: an idle page already shows 16.8 ms deltas here.
       scroll: {
@@ -660,7 +797,7 @@ async function main(): Promise<void> {
         met: browser.scroll.framesOver17_5ms === 0,
       },
       memory: { goal: '< 150 MB RSS', met: memory.rssAfterMb < 150 },
-      bundle: { goal: '< 120 KiB gzipped', met: bundle.gzipKb < 120 },
+      bundle: bundleGoal(bundle),
       ...listsGoals(lists),
       csvPage: csvPageGoal(csvPage),
       syncBudget: syncBudgetGoal(syncBudget),
@@ -687,6 +824,7 @@ async function main(): Promise<void> {
         sync,
         search,
         firstPaint: browser.firstPaint,
+        trySandbox,
         profileSwitch: browser.profileSwitch,
         scroll: browser.scroll,
         memory,
@@ -722,6 +860,7 @@ async function main(): Promise<void> {
         goals.firstPaint.goal,
         goals.firstPaint.met,
       ],
+      ['try the sandbox', trySandboxRow(trySandbox), goals.trySandbox.goal, goals.trySandbox.met],
       [
         'profile switch',
         `${browser.profileSwitch.medianMs} ms (to large ${browser.profileSwitch.toLargeMs}, to small ${browser.profileSwitch.toSmallMs})`,
@@ -747,7 +886,7 @@ async function main(): Promise<void> {
       ...deskLoopRows(deskLoop),
       [
         'renderer bundle',
-        `${bundle.gzipKb} KiB gzipped (entry ${bundle.entryGzipKb} KiB)`,
+        bundleRow(bundle),
         goals.bundle.goal,
         goals.bundle.met,
       ],
@@ -776,6 +915,9 @@ async function main(): Promise<void> {
 
 const PARTS: Record<string, () => Promise<void>> = {
   'sync-budget': onlySyncBudget,
+  'try-sandbox': onlyTrySandbox,
+  'first-paint': onlyFirstPaint,
+  bundle: onlyBundle,
   'desk-loop': onlyDeskLoop,
   sync: onlySync,
   lists: onlyLists,

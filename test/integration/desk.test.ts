@@ -97,6 +97,14 @@ describe('Desk over the contract', () => {
     expect(customers.total).toBeGreaterThan(0);
     const orders = await ok('orders.list', { profileId: sandboxProfile, limit: 5, status: ['active'] });
     expect(orders.rows.every((o) => o.status === 'active')).toBe(true);
+    // Each order on a page names its customer as that customer's own record does (the page reads
+    // the names in one go; an email stands in for a customer without a name).
+    const page = await ok('orders.list', { profileId: sandboxProfile, limit: 100 });
+    expect(new Set(page.rows.map((o) => o.customer_id)).size).toBeGreaterThan(10);
+    for (const order of page.rows) {
+      const customer = await ok('customers.get', { profileId: sandboxProfile, id: order.customer_id });
+      expect(order.customer_name).toBe(`${customer.first_name} ${customer.last_name}`.trim() || customer.email);
+    }
     const status = await ok('sync.status', { profileId: sandboxProfile });
     expect(status.connectivity).toBe('online');
     // Sync history names collections as every event does (one vocabulary: scheduled_payments).

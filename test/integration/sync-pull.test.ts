@@ -125,6 +125,18 @@ describe('pull sync', () => {
     expect(progress.at(-1)).toMatchObject({ finished: true, collection: null });
     const refreshed = payloads(main.events, 'dataRefreshed').flatMap((p) => p.collections);
     expect(new Set(refreshed)).toEqual(new Set(['products', 'customers', 'orders', 'scheduled_payments']));
+    // A first sync tells the screens once the first pages of a list are in the cache, not only
+    // when the whole list is: 300 customers (12 pages, windows of 4) announce before their pull ends.
+    const mine = main.events.filter((e) => (e.payload as { profileId?: string }).profileId === profileId);
+    const firstCustomers = mine.findIndex(
+      (e) => e.event === 'dataRefreshed' && (e.payload as EventPayload<'dataRefreshed'>).collections.includes('customers'),
+    );
+    const lastCustomersProgress = mine.findLastIndex((e) => {
+      const p = e.payload as EventPayload<'progress'>;
+      return e.event === 'progress' && p.collection === 'customers' && !p.finished;
+    });
+    expect(firstCustomers).toBeGreaterThan(-1);
+    expect(firstCustomers).toBeLessThan(lastCustomersProgress);
 
     expect((await main.call('customers.list', { profileId, limit: 1 })).total).toBe(stats.customers);
     expect((await main.call('orders.list', { profileId, limit: 1 })).total).toBe(stats.orders);

@@ -11,7 +11,7 @@ import type { OrderStatus } from '../../common/wire.ts';
 import { ordersCsv, ordersCsvChunks } from '../orders-csv.ts';
 import type { CachedRow } from '../store/index.ts';
 import type { SessionContext } from './context.ts';
-import { customerRow, lastSyncedAt, orderRow, page, paymentRow, productRow } from './rows.ts';
+import { customerNamesOf, customerRow, lastSyncedAt, orderRow, page, paymentRow, productRow } from './rows.ts';
 
 type Input<M extends keyof Methods> = z.output<Methods[M]['input']>;
 
@@ -79,6 +79,7 @@ export class SessionReads {
     const { store } = this.ctx;
     const result = store.cache.list('orders', { ...orderQuery(input), limit: input.limit, offset: input.offset });
     const names = new Map<number, string | null>();
+    customerNamesOf(store, result.rows, names);
     return page(store, 'orders', result.rows.map((row) => orderRow(store, row, names)), result.total);
   }
 

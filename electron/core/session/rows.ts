@@ -17,6 +17,18 @@ export function paymentRow(row: CachedRow<'scheduledPayments'>): ScheduledPaymen
   return { ...row.entity, id: row.id, pending: row.pending, localOnly: row.local };
 }
 
+/**
+ * Fills `names` (for `orderRow`) with the customers of a page of orders in one read. A customer
+ * without a name (only an email) or not found this way is looked up by `orderRow` one by one.
+ */
+export function customerNamesOf(store: Store, rows: readonly CachedRow<'orders'>[], names: Map<number, string | null>): void {
+  const ids = [...new Set(rows.map((row) => row.entity.customer_id))].filter((id) => id > 0 && !names.has(id));
+  for (const [id, { first, last }] of store.cache.customerNames(ids)) {
+    const name = `${first} ${last}`.trim();
+    if (name) names.set(id, name);
+  }
+}
+
 /** An order with its customer's name from the cache; `names` memoizes across one page. */
 export function orderRow(store: Store, row: CachedRow<'orders'>, names = new Map<number, string | null>()): OrderRow {
   const customerId = row.entity.customer_id;

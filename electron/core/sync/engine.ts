@@ -361,6 +361,9 @@ export class SyncEngine {
         const started = this.#now();
         try {
           const facts = plan.facts(collection);
+          // A first sync tells the screens as soon as the first pages are in the cache, so a list
+          // paints its head without waiting for the rest of the collection.
+          let announced = facts.count !== null;
           const result = await pullCollection({
             store,
             collection,
@@ -369,7 +372,13 @@ export class SyncEngine {
             signal,
             facts,
             onFacts: (next) => plan.setFacts(collection, next),
-            onProgress: (p) => this.#progress(p, started),
+            onProgress: (p) => {
+              this.#progress(p, started);
+              if (!announced && p.rows > 0 && !p.finished) {
+                announced = true;
+                this.#o.onData([collection]);
+              }
+            },
             ...(facts.count === null ? { estimate: (s: AbortSignal) => estimateRows(fetchPage, s) } : {}),
           });
           if (result.fullRun !== null && !result.unidentified) {

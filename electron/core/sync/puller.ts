@@ -113,7 +113,14 @@ export async function pullCollection(options: PullOptions): Promise<PullResult> 
   options.onFacts(facts);
   const limit = pageLimit(options.facts);
   let total = options.facts.count;
-  if (total === null && options.estimate) total = await options.estimate(signal).catch(() => null);
+  // The size estimate (first sync: nothing known) runs beside the pull, not before it: the first
+  // page lands in the cache without waiting for the probes that size the list.
+  if (total === null && options.estimate) {
+    options.estimate(signal).then(
+      (estimate) => (total ??= estimate),
+      () => undefined,
+    );
+  }
   let rows = 0;
   let pages = 0;
   let next = startPage;

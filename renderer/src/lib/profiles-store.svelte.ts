@@ -56,6 +56,7 @@ export class ProfilesStore {
   }
 
   async trySandbox(): Promise<void> {
+    performance.mark('desk:try-sandbox');
     this.adopt(await this.call('profiles.trySandbox', {}));
   }
 
