@@ -67,6 +67,7 @@ export type ChildReport =
   | { type: 'serving-first-start'; openUrl: string }
   | { type: 'dispatch'; byMethod: Record<string, DispatchTiming> }
   | { type: 'sync-stopped'; passesMs: number[]; loop: { p99Ms: number; maxMs: number } }
+  | { type: 'watch-stopped'; p99Ms: number; maxMs: number }
   | ({ type: 'loop' } & DeskLoopFigures)
   | { type: 'failed'; message: string };
 
@@ -122,6 +123,7 @@ function timedDesk(desk: Desk, timings: Map<string, number[]>): Parameters<typeo
       }
     },
     onEvent: (listener) => desk.onEvent(listener),
+    openStream: (name, input, signal) => desk.openStream(name, input, signal),
   };
 }
 
@@ -271,6 +273,8 @@ async function main(): Promise<void> {
   let keepSyncing = false;
   const passes: number[] = [];
   let loop: IntervalHistogram | null = null;
+  // 'watch-start' … 'watch-stop': the event-loop delay over a span the bench chooses (csv-page.ts).
+  let watch: IntervalHistogram | null = null;
   const syncLoop = async () => {
     while (keepSyncing) {
       const t = performance.now();
@@ -282,6 +286,17 @@ async function main(): Promise<void> {
     process.on('message', (message: unknown) => {
       const type = (message as { type?: string }).type;
       if (type === 'stop') resolve();
+      else if (type === 'watch-start') {
+        watch?.disable();
+        watch = monitorEventLoopDelay({ resolution: 10 });
+        watch.enable();
+      } else if (type === 'watch-stop') {
+        watch?.disable();
+        const ms = (ns: number | undefined) => round((ns ?? 0) / 1e6, 1);
+        const delay = { p99Ms: ms(watch?.percentile(99)), maxMs: ms(watch?.max) };
+        watch = null;
+        void report({ type: 'watch-stopped', ...delay });
+      }
       else if (type === 'sync-start' && !syncing) {
         keepSyncing = true;
         loop = monitorEventLoopDelay({ resolution: 10 });

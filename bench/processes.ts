@@ -86,7 +86,7 @@ export async function startSandboxProcess(sizes: {
 export interface DeskProcess {
   /** The next report the child sends (in order). */
   next<T extends ChildReport['type']>(type: T, timeoutMs: number): Promise<Extract<ChildReport, { type: T }>>;
-  send(message: { type: 'stop' | 'sync-start' | 'sync-stop' }): void;
+  send(message: { type: 'stop' | 'sync-start' | 'sync-stop' | 'watch-start' | 'watch-stop' }): void;
   exited: Promise<void>;
   kill(): void;
 }

@@ -19,6 +19,10 @@
  *   npm run bench -- --only lists
  *                              only the lists as the operator feels them (search keystroke → rows,
  *                              chip → rows, fast scroll; bench/lists.ts), merged the same way
+ *   npm run bench -- --only csv-page
+ *                              only the Orders CSV export as the operator feels it: click Export in
+ *                              the Orders list → file saved, streamed vs the old one-answer RPC vs a
+ *                              bare save, with the Desk's loop delay (csv-page.ts); merged the same way
  *   npm run bench -- --only sync    only the sync figure (Desk puller vs bare fetch); merged the same way
  *   npm run bench -- --only desk-loop
  *                              only the Desk's event loop during sync + dashboard + CSV export, the
@@ -35,6 +39,7 @@ import { parseArgs } from 'node:util';
 import { startPrivateKeyring, type PrivateKeyring } from '../test/support/keyring.ts';
 import { browserBench, firstPaintBench, type BrowserFigures } from './browser.ts';
 import { listsBench, type ListsFigures, type ListsPlan } from './lists.ts';
+import { csvPageBench, type CsvPageFigures, type CsvPagePlan } from './csv-page.ts';
 import { buildRenderer, type BundleFigures } from './bundle.ts';
 import type { DeskLoopFigures } from './desk-loop.ts';
 import type { DispatchTiming, MemorySample } from './desk-process.ts';
@@ -68,6 +73,7 @@ const PLAN = quick
       browser: { runs: 2, scrollSeconds: 1, scrollStep: 100 },
       trySandbox: { runs: 1 },
       lists: { terms: 6, termsDuringSync: 3, customerTerms: 3, keyDelayMs: 90, chips: 3, types: 2, bursts: 20, burstPx: 2000 },
+      csvPage: { runs: 2 },
     }
   : {
       large: { orders: 100_000, customers: 20_000, products: 500 },
@@ -78,6 +84,7 @@ const PLAN = quick
       browser: { runs: 5, scrollSeconds: 3, scrollStep: 100 },
       trySandbox: { runs: 5 },
       lists: { terms: 20, termsDuringSync: 10, customerTerms: 6, keyDelayMs: 90, chips: 6, types: 3, bursts: 40, burstPx: 2000 },
+      csvPage: { runs: 3 },
     };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -456,8 +463,55 @@ function listsPlan(serving: { openUrl: string; large: { id: string } }, child: D
   };
 }
 
-/** `--only lists`: seeds the large merchant, syncs it into a Desk process, measures the lists; merged into the results file. */
-async function onlyLists(): Promise<void> {
+const CSV_PAGE_GOAL = 'CSV export of all orders, click → file saved < 3 s; the Desk never stalls > 100 ms';
+
+function csvPageGoal(figures: CsvPageFigures) {
+  return {
+    goal: CSV_PAGE_GOAL,
+    met: figures.stream.medianMs < 3_000 && figures.stream.deskLoopMaxMs < 100 && figures.identical,
+  };
+}
+
+function csvPageRow(figures: CsvPageFigures): [string, string, string, boolean] {
+  const { stream, oneAnswer, saveOnly } = figures;
+  return [
+    `CSV export ${figures.rows} (page)`,
+    `click → saved ${stream.medianMs} ms, Desk loop max ${stream.deskLoopMaxMs} ms; one-answer RPC ${oneAnswer.medianMs} ms ` +
+      `(max ${oneAnswer.deskLoopMaxMs} ms) → ${figures.ratioToOneAnswer}×; save alone ${saveOnly.medianMs} ms` +
+      (figures.identical ? '' : '; FILES DIFFER'),
+    CSV_PAGE_GOAL,
+    csvPageGoal(figures).met,
+  ];
+}
+
+function csvPagePlan(serving: { openUrl: string; large: { id: string } }, child: DeskProcess): CsvPagePlan {
+  return {
+    openUrl: serving.openUrl,
+    profileId: serving.large.id,
+    ...PLAN.csvPage,
+    watch: {
+      start: () => child.send({ type: 'watch-start' }),
+      stop: async () => {
+        child.send({ type: 'watch-stop' });
+        const { p99Ms, maxMs } = await child.next('watch-stopped', 60_000);
+        return { p99Ms, maxMs };
+      },
+    },
+  };
+}
+
+/**
+ * A browser part alone (`--only lists`, `--only csv-page`): seeds the large merchant, syncs it into
+ * a Desk process serving the web host, runs `measure`, merges its goals and figures into the
+ * results file (every other figure kept).
+ */
+async function onlyBrowserPart<F>(part: {
+  key: string;
+  label: string;
+  measure: (serving: { openUrl: string; large: { id: string } }, child: DeskProcess) => Promise<F>;
+  goals: (figures: F) => Record<string, unknown>;
+  rows: (figures: F) => [string, string, string, boolean][];
+}): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'desk-bench-'));
   let keyring: PrivateKeyring | undefined;
   let sandbox: SandboxProcess | undefined;
@@ -481,16 +535,17 @@ async function onlyLists(): Promise<void> {
     const synced = await child.next('synced', 300_000);
     log(`  synced ${synced.orders} orders in ${round(synced.syncMs / 1000, 1)} s`);
     const serving = await child.next('serving', 300_000);
-    log('lists: search, chips, fast scroll (headless Chromium)…');
-    const figures = await within('the lists benchmark', 900_000, listsBench(listsPlan(serving, child), log));
+    log(`${part.label} (headless Chromium)…`);
+    const figures = await within(`the ${part.key} benchmark`, 900_000, part.measure(serving, child));
     child.send({ type: 'stop' });
     const { byMethod } = await child.next('dispatch', 30_000);
     await within('the Desk process exit', 30_000, child.exited);
     child = undefined;
-    const goals = listsGoals(figures);
-    const rows = listsRows(figures);
+    const goals = part.goals(figures);
+    const rows = part.rows(figures);
     process.stdout.write(`\n${rows.map(([a, b, c, met]) => `${a}: ${b}  goal: ${c}  met: ${met ? 'yes' : 'NO'}`).join('\n')}\n`);
-    log(`  Desk dispatch during the lists: ${JSON.stringify(byMethod)}`);
+    log(`  Desk dispatch during the ${part.key} part: ${JSON.stringify(byMethod)}`);
+    log(`  load average now: ${os.loadavg().map((l) => round(l, 2)).join(' ')}`);
     const out = args.out ?? (quick ? undefined : path.join(ROOT, 'bench', 'results.json'));
     if (!out) return;
     let results: { goals?: Record<string, unknown>; figures?: Record<string, unknown> } = {};
@@ -502,10 +557,10 @@ async function onlyLists(): Promise<void> {
     results.goals = { ...results.goals, ...goals };
     results.figures = {
       ...results.figures,
-      lists: { ...figures, deskDispatch: byMethod, orders: synced.orders, measuredAt: new Date().toISOString(), machine: machine() },
+      [part.key]: { ...figures, deskDispatch: byMethod, orders: synced.orders, measuredAt: new Date().toISOString(), machine: machine() },
     };
     writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-    log(`lists written to ${path.relative(process.cwd(), out) || out}`);
+    log(`${part.key} written to ${path.relative(process.cwd(), out) || out}`);
   } finally {
     child?.kill();
     await sandbox?.stop().catch(() => undefined);
@@ -513,6 +568,26 @@ async function onlyLists(): Promise<void> {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
+
+/** `--only lists`: search, chips and fast scroll on the large merchant; merged into the results file. */
+const onlyLists = () =>
+  onlyBrowserPart({
+    key: 'lists',
+    label: 'lists: search, chips, fast scroll',
+    measure: (serving, child) => listsBench(listsPlan(serving, child), log),
+    goals: listsGoals,
+    rows: listsRows,
+  });
+
+/** `--only csv-page`: the Orders CSV export clicked in the page; merged into the results file. */
+const onlyCsvPage = () =>
+  onlyBrowserPart({
+    key: 'csvPage',
+    label: 'CSV export in the page: click → file saved',
+    measure: (serving, child) => csvPageBench(csvPagePlan(serving, child), log),
+    goals: (figures: CsvPageFigures) => ({ csvPage: csvPageGoal(figures) }),
+    rows: (figures: CsvPageFigures) => [csvPageRow(figures)],
+  });
 
 interface MemoryFigures {
   runs: number;
@@ -628,6 +703,7 @@ async function main(): Promise<void> {
     let search: SearchFigures | undefined;
     let browser: BrowserFigures | undefined;
     let lists: ListsFigures | undefined;
+    let csvPage: CsvPageFigures | undefined;
     let dispatch: Record<string, DispatchTiming> = {};
     for (let i = 0; i < PLAN.memoryRuns; i++) {
       const last = i === PLAN.memoryRuns - 1;
@@ -673,13 +749,17 @@ async function main(): Promise<void> {
       );
       log('lists: search, chips, fast scroll (headless Chromium)…');
       lists = await within('the lists benchmark', 900_000, listsBench(listsPlan(serving, child), log));
+      log('CSV export in the page: click → file saved (headless Chromium)…');
+      csvPage = await within('the csv-page benchmark', 900_000, csvPageBench(csvPagePlan(serving, child), log));
       child.send({ type: 'stop' });
       const { byMethod } = await child.next('dispatch', 30_000);
       dispatch = byMethod;
       await within('the Desk process exit', 30_000, child.exited);
     }
     child = undefined;
-    if (!search || !browser || !lists) throw new Error('the last Desk process reported no search, browser or lists figures');
+    if (!search || !browser || !lists || !csvPage) {
+      throw new Error('the last Desk process reported no search, browser, lists or CSV figures');
+    }
     const deskLoop = await within('the desk loop benchmark', 900_000, deskLoopBench(tmp, large));
 
     const memory: MemoryFigures = {
@@ -719,6 +799,7 @@ async function main(): Promise<void> {
       memory: { goal: '< 150 MB RSS', met: memory.rssAfterMb < 150 },
       bundle: bundleGoal(bundle),
       ...listsGoals(lists),
+      csvPage: csvPageGoal(csvPage),
       syncBudget: syncBudgetGoal(syncBudget),
       deskLoop: deskLoopGoal(deskLoop),
     };
@@ -748,6 +829,7 @@ async function main(): Promise<void> {
         scroll: browser.scroll,
         memory,
         lists,
+        csvPage,
         bundle,
         syncBudget,
         deskLoop,
@@ -799,6 +881,7 @@ async function main(): Promise<void> {
         goals.memory.met,
       ],
       ...listsRows(lists),
+      csvPageRow(csvPage),
       ['sync budget', syncBudgetRow(syncBudget), goals.syncBudget.goal, goals.syncBudget.met],
       ...deskLoopRows(deskLoop),
       [
@@ -838,6 +921,7 @@ const PARTS: Record<string, () => Promise<void>> = {
   'desk-loop': onlyDeskLoop,
   sync: onlySync,
   lists: onlyLists,
+  'csv-page': onlyCsvPage,
 };
 const entry = args.only === undefined ? main : (PARTS[args.only] ?? null);
 if (!entry) {

@@ -115,7 +115,10 @@ function run(): void {
     .whenReady()
     .then(async () => {
       hardenSession(session.defaultSession);
-      serveRenderer(protocol, path.join(appRoot, 'dist', 'renderer'));
+      serveRenderer(protocol, path.join(appRoot, 'dist', 'renderer'), () => {
+        const current = desk;
+        return current ? (name, input, signal) => current.openStream(name, input, signal) : null;
+      });
       const started = await Desk.create({
         dataDir: app.getPath('userData'),
         secrets: new KeytarSecretStore(),

@@ -23,10 +23,20 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { isMethodName, type EventEnvelope, type Result } from './common/contract.ts';
+import {
+  isStreamName,
+  STREAM_PREFIX,
+  STREAM_ROWS_HEADER,
+  streamStatusOf,
+  type StreamName,
+  type StreamOpening,
+} from './common/streams.ts';
 import { cspHeader } from './core/shell-policy.ts';
 
 export interface WebHostDesk {
   dispatch(name: import('./common/contract.ts').MethodName, input: unknown): Promise<Result<unknown>>;
+  /** Streamed answers (common/streams.ts); without it `/stream/*` is not served. */
+  openStream?(name: StreamName, input: unknown, signal?: AbortSignal): Promise<StreamOpening>;
   onEvent(listener: (envelope: EventEnvelope) => void): () => void;
 }
 
@@ -161,43 +171,19 @@ export async function startWebHost(options: WebHostOptions): Promise<RunningWebH
     if (!signedIn) return refuse(req, res, 401, PAGES.notSignedIn);
 
     if (url.pathname.startsWith('/rpc/')) {
-      if (req.method !== 'POST') return refuse(req, res, 405, PAGES.text('Use POST.'));
-      if (origin === undefined) return refuse(req, res, 403, PAGES.text('Refused: a call must come from the Desk page.'));
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-        return refuse(req, res, 415, PAGES.text('Send JSON.'));
-      }
-      const declared = Number(req.headers['content-length'] ?? 0);
-      if (declared > limits.maxBodyBytes) return tooLarge(res);
-      let name: string;
-      try {
-        name = decodeURIComponent(url.pathname.slice('/rpc/'.length));
-      } catch {
-        return sendJson(res, 404, { ok: false, error: { code: 'BAD_INPUT', message: 'Unknown Desk method.' } }, true);
-      }
-      if (!isMethodName(name)) {
-        return sendJson(res, 404, { ok: false, error: { code: 'BAD_INPUT', message: 'Unknown Desk method.' } }, true);
-      }
-      let text: string;
-      try {
-        text = await readBody(req, limits.maxBodyBytes);
-      } catch (error) {
-        if (error instanceof BodyTooLarge) return tooLarge(res);
-        throw error;
-      }
-      let input: unknown;
-      try {
-        input = JSON.parse(text);
-      } catch {
-        return sendJson(res, 400, {
-          ok: false,
-          error: { code: 'BAD_INPUT', message: 'The request body is not valid JSON.' },
-        });
-      }
+      const call = await readCall(req, res, url, '/rpc/', origin, isMethodName);
+      if (!call) return;
       const started = performance.now();
-      const result = await options.desk.dispatch(name, input);
+      const result = await options.desk.dispatch(call.name, call.input);
       // The Desk's share of the round trip, for the page's resource timing (the bench's phases).
       const desk = (performance.now() - started).toFixed(1);
       return sendJson(res, 200, result, false, { 'Server-Timing': `desk;dur=${desk}` });
+    }
+
+    if (url.pathname.startsWith(`/${STREAM_PREFIX}`) && options.desk.openStream) {
+      const call = await readCall(req, res, url, `/${STREAM_PREFIX}`, origin, isStreamName);
+      if (!call) return;
+      return sendStream(res, options.desk.openStream.bind(options.desk), call.name, call.input);
     }
 
     if (url.pathname === '/events') {
@@ -220,6 +206,60 @@ export async function startWebHost(options: WebHostOptions): Promise<RunningWebH
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(req, res, 405, PAGES.text('Method not allowed.'));
     return serveStatic(url.pathname, res);
+  }
+
+  /**
+   * The guards every call to the Desk passes (`/rpc/*` and `/stream/*` alike): POST only, from this
+   * host's own page (an Origin is required), JSON, within the body limit, a known name, JSON that
+   * parses. Answers the refusal itself and gives null, or the name and the raw input (the Desk
+   * validates it with the contract's schema).
+   */
+  async function readCall<N extends string>(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    prefix: string,
+    origin: string | undefined,
+    known: (name: string) => name is N,
+  ): Promise<{ name: N; input: unknown } | null> {
+    const refused = (answer: () => void) => {
+      answer();
+      return null;
+    };
+    if (req.method !== 'POST') return refused(() => refuse(req, res, 405, PAGES.text('Use POST.')));
+    if (origin === undefined) {
+      return refused(() => refuse(req, res, 403, PAGES.text('Refused: a call must come from the Desk page.')));
+    }
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return refused(() => refuse(req, res, 415, PAGES.text('Send JSON.')));
+    }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limits.maxBodyBytes) return refused(() => tooLarge(res));
+    let name: string;
+    try {
+      name = decodeURIComponent(url.pathname.slice(prefix.length));
+    } catch {
+      return refused(() => unknownName(res));
+    }
+    if (!known(name)) return refused(() => unknownName(res));
+    let text: string;
+    try {
+      text = await readBody(req, limits.maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return refused(() => tooLarge(res));
+      throw error;
+    }
+    try {
+      return { name, input: JSON.parse(text) as unknown };
+    } catch {
+      return refused(() =>
+        sendJson(res, 400, { ok: false, error: { code: 'BAD_INPUT', message: 'The request body is not valid JSON.' } }),
+      );
+    }
+  }
+
+  function unknownName(res: ServerResponse): void {
+    sendJson(res, 404, { ok: false, error: { code: 'BAD_INPUT', message: 'Unknown Desk method.' } }, true);
   }
 
   function tooLarge(res: ServerResponse): void {
@@ -392,6 +432,62 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
     req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+  });
+}
+
+/**
+ * A streamed answer: refused → the contract's error as JSON with its status; else the text as the
+ * Desk builds it, written with backpressure (over a megabyte queued waits for 'drain', so a slow
+ * reader slows the export instead of filling the memory). The client going away aborts the
+ * export (its snapshot is dropped); a failure after the first byte cuts the connection.
+ */
+async function sendStream(
+  res: ServerResponse,
+  open: (name: StreamName, input: unknown, signal?: AbortSignal) => Promise<StreamOpening>,
+  name: StreamName,
+  input: unknown,
+): Promise<void> {
+  const abort = new AbortController();
+  const gone = () => abort.abort();
+  res.on('close', gone);
+  try {
+    const opened = await open(name, input, abort.signal);
+    if (!opened.ok) return sendJson(res, streamStatusOf(opened.error.code), opened);
+    if (abort.signal.aborted) return await opened.close();
+    res.writeHead(200, { 'Content-Type': 'text/csv; charset=utf-8', [STREAM_ROWS_HEADER]: String(opened.rows) });
+    try {
+      for await (const chunk of opened.chunks) {
+        if (abort.signal.aborted) break;
+        res.write(chunk);
+        // Node's own mark (16 KB) is below one piece (~60 KB): waiting on it would stop the Desk
+        // after every piece until the page read it. Up to a megabyte queued keeps both busy.
+        if (res.writableLength > STREAM_QUEUE_BYTES) await drained(res, abort.signal);
+      }
+    } catch {
+      // Logged by the Desk; the page sees the connection cut before the end.
+      res.destroy();
+      return;
+    }
+    if (abort.signal.aborted) res.destroy();
+    else res.end();
+  } finally {
+    res.off('close', gone);
+  }
+}
+
+/** How much answer text may wait for the socket before the Desk is held (backpressure). */
+const STREAM_QUEUE_BYTES = 1024 * 1024;
+
+/** Resolves on 'drain', or at once when the client is gone. */
+function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    res.on('drain', done);
+    signal.addEventListener('abort', done);
   });
 }
 

@@ -14,10 +14,13 @@ import {
   denyPermissionCheck,
   denyPermissionRequest,
   isAllowedNavigation,
+  isStreamRequest,
   openExternalLink,
   rendererResponseHeaders,
   resolveRendererFile,
+  streamResponse,
   windowWebPreferences,
+  type StreamOpener,
   type ShellWebPreferences,
 } from './core/shell-policy.ts';
 
@@ -45,9 +48,14 @@ export function registerAppScheme(protocol: Protocol): void {
   ]);
 }
 
-/** Serves the built renderer (dist/renderer) on `app://desk/…`, with the CSP on every file. */
-export function serveRenderer(protocol: Protocol, rendererRoot: string): void {
+/**
+ * Serves the built renderer (dist/renderer) on `app://desk/…`, with the CSP on every file, and the
+ * Desk's streamed answers on `app://desk/stream/…` (core/shell-policy.ts streamResponse) once
+ * `streams()` gives the Desk.
+ */
+export function serveRenderer(protocol: Protocol, rendererRoot: string, streams: () => StreamOpener | null = () => null): void {
   protocol.handle(APP_SCHEME, async (request) => {
+    if (isStreamRequest(request.url)) return streamResponse(request, streams());
     if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405 });
     const file = resolveRendererFile(rendererRoot, request.url);
     if (file === null) return new Response(null, { status: 404 });

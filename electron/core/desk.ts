@@ -22,6 +22,7 @@ import {
   type ProfilesState,
   type Result,
 } from '../common/contract.ts';
+import { isStreamName, type StreamName, type StreamOpening } from '../common/streams.ts';
 import { BillProClient, type BillProConnection } from './billpro/index.ts';
 import { DeskError, isDeskError, serializeError } from '../common/errors.ts';
 import { fieldErrorsOf } from '../common/issues.ts';
@@ -124,6 +125,53 @@ export class Desk {
       const serialized = serializeError(error);
       this.log.error('call.failed', { method: name, code: serialized.code, status: serialized.status, detail: describeError(error) });
       return { ok: false, error: serialized };
+    }
+  }
+
+  /**
+   * A streamed answer (common/streams.ts): the input parsed with the contract's schema of the
+   * method of the same name, refusals as the contract's error. On success the row count is known
+   * and `chunks` gives the text in order; stopping early (`return()` or the signal) drops the
+   * export's snapshot. One entry point for the web host and the Electron shell.
+   */
+  async openStream(name: StreamName, input: unknown, signal?: AbortSignal): Promise<StreamOpening> {
+    const refused = (error: DeskError): StreamOpening => ({ ok: false, error: serializeError(error) });
+    if (!isStreamName(name)) return refused(new DeskError('BAD_INPUT', `Unknown Desk stream ${String(name)}.`));
+    const parsed = methods[name].input.safeParse(input ?? {});
+    if (!parsed.success) {
+      const fields = fieldErrorsOf(parsed.error.issues);
+      return refused(new DeskError('BAD_INPUT', 'Some values are missing or not valid.', { fields }));
+    }
+    const log = (error: unknown) => {
+      const serialized = serializeError(error);
+      this.log.error('stream.failed', { method: name, code: serialized.code, status: serialized.status, detail: describeError(error) });
+      return serialized;
+    };
+    try {
+      let rows = 0;
+      const session = await this.session(parsed.data.profileId);
+      const source = session.reads.streamOrdersCsv(parsed.data, (count) => (rows = count), signal);
+      // The first piece (the header) comes once the snapshot is taken: the row count is known then.
+      const first = await source.next();
+      const header = first.done ? '' : first.value;
+      async function* chunks(): AsyncGenerator<string, void, undefined> {
+        try {
+          if (header) yield header;
+          for (;;) {
+            const next = await source.next();
+            if (next.done) return;
+            yield next.value;
+          }
+        } catch (error) {
+          const serialized = log(error);
+          throw new DeskError(serialized.code, serialized.message);
+        } finally {
+          await source.return(undefined);
+        }
+      }
+      return { ok: true, rows, chunks: chunks(), close: async () => void (await source.return(undefined)) };
+    } catch (error) {
+      return { ok: false, error: log(error) };
     }
   }
 

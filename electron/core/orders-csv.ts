@@ -78,6 +78,8 @@ export interface CsvChunkOptions {
   /** Between chunks; by default the event loop's turn (`setImmediate`). */
   pause?: () => Promise<void>;
   signal?: AbortSignal;
+  /** Called once the snapshot is taken, with its row count, before the header piece is given. */
+  onRows?: (rows: number) => void;
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -147,6 +149,7 @@ export async function* ordersCsvChunks(
   const snapshot = store.cache.snapshot('orders', query);
   let rows = 0;
   try {
+    options.onRows?.(snapshot.rows);
     yield csvLines([columns.map((c) => ORDER_CSV_LABELS[c])]);
     for (let from = 0; from < snapshot.rows; from += chunkRows) {
       await pause();

@@ -9,6 +9,14 @@
  * headers (CSP, nosniff) are ours to set.
  */
 import path from 'node:path';
+import {
+  isStreamName,
+  STREAM_PREFIX,
+  STREAM_ROWS_HEADER,
+  streamStatusOf,
+  type StreamName,
+  type StreamOpening,
+} from '../common/streams.ts';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'desk';
@@ -236,4 +244,88 @@ export function resolveRendererFile(
   const resolved = path.resolve(root, relative);
   if (!resolved.startsWith(root + path.sep)) return null;
   return resolved;
+}
+
+/** What the app scheme needs of the Desk to serve streamed answers (Desk.openStream). */
+export type StreamOpener = (name: StreamName, input: unknown, signal?: AbortSignal) => Promise<StreamOpening>;
+
+/** The largest JSON input a stream request may carry (the export's filters: a few hundred bytes). */
+export const STREAM_MAX_INPUT_BYTES = 64 * 1024;
+
+/** Is this `app://desk/stream/…`? (Then `streamResponse` answers it, not the file server.) */
+export function isStreamRequest(requestUrl: string, appOrigin: string = APP_ORIGIN): boolean {
+  if (originOf(requestUrl) !== appOrigin) return false;
+  try {
+    return new URL(requestUrl).pathname.startsWith(`/${STREAM_PREFIX}`);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `POST app://desk/stream/<name>` with the JSON input, answered as the web host answers it
+ * (common/streams.ts): only from the app's own page (its Origin), JSON of bounded size, a known
+ * name, the Desk's refusal as the contract's error with its status; else the text as a
+ * ReadableStream pulled piece by piece (the Desk builds the next piece only when the page has
+ * taken the last: backpressure), cancelled when the page stops reading (the export stops).
+ */
+export async function streamResponse(
+  request: Request,
+  open: StreamOpener | null,
+  appOrigin: string = APP_ORIGIN,
+): Promise<Response> {
+  const plain = (status: number, text: string) =>
+    new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' } });
+  const json = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff' } });
+  if (request.method !== 'POST') return plain(405, 'Use POST.');
+  if (request.headers.get('origin') !== appOrigin) return plain(403, 'Refused: a call must come from the Desk page.');
+  if (!(request.headers.get('content-type') ?? '').startsWith('application/json')) return plain(415, 'Send JSON.');
+  if (Number(request.headers.get('content-length') ?? 0) > STREAM_MAX_INPUT_BYTES) {
+    return json(413, { ok: false, error: { code: 'BAD_INPUT', message: 'The request is too large for the Desk.' } });
+  }
+  let name: string;
+  try {
+    name = decodeURIComponent(new URL(request.url).pathname.slice(`/${STREAM_PREFIX}`.length));
+  } catch {
+    name = '';
+  }
+  if (!isStreamName(name)) return json(404, { ok: false, error: { code: 'BAD_INPUT', message: 'Unknown Desk method.' } });
+  if (!open) return json(503, { ok: false, error: { code: 'SERVER', message: 'The Desk is still starting. Try again.' } });
+  const text = await request.text();
+  if (Buffer.byteLength(text) > STREAM_MAX_INPUT_BYTES) {
+    return json(413, { ok: false, error: { code: 'BAD_INPUT', message: 'The request is too large for the Desk.' } });
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch {
+    return json(400, { ok: false, error: { code: 'BAD_INPUT', message: 'The request body is not valid JSON.' } });
+  }
+  const opened = await open(name, input);
+  if (!opened.ok) return json(streamStatusOf(opened.error.code), opened);
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        // A failure here errors the stream: the page's reader fails, no file is saved.
+        const next = await opened.chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      },
+      async cancel() {
+        await opened.chunks.return(undefined);
+      },
+    },
+    { highWaterMark: 1 },
+  );
+  return new Response(body, {
+    status: 200,
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      [STREAM_ROWS_HEADER]: String(opened.rows),
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    },
+  });
 }

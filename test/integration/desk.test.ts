@@ -114,6 +114,20 @@ describe('Desk over the contract', () => {
     );
   });
 
+  it('streams the Orders CSV byte for byte as the one-answer export, with the row count first; refuses bad input like dispatch', async () => {
+    const input = { profileId: sandboxProfile, status: ['active' as const], columns: ['order_id' as const, 'customer_name' as const, 'products' as const] };
+    const whole = await ok('orders.exportCsv', input);
+    const opened = await desk.openStream('orders.exportCsv', input);
+    if (!opened.ok) throw new Error(opened.error.message);
+    expect(opened.rows).toBe(whole.rows);
+    const pieces: string[] = [];
+    for await (const piece of opened.chunks) pieces.push(piece);
+    expect(pieces.join('')).toBe(whole.csv);
+    const bad = await desk.openStream('orders.exportCsv', { profileId: sandboxProfile, columns: [] });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect(bad).toEqual(await call('orders.exportCsv', { profileId: sandboxProfile, columns: [] }));
+  });
+
   it('explains each connection failure when adding a profile', async () => {
     const bad = await call('profiles.add', { name: 'Bad', environment: 'custom', baseUrl: sandbox.baseUrl, token: 'f'.repeat(59) });
     expect(bad.ok).toBe(false);

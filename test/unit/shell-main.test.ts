@@ -462,6 +462,44 @@ describe('main process start-up', () => {
     );
   });
 
+  it('serves the streamed Orders CSV on app://desk/stream/ to the app page only, the same text as the IPC export', async () => {
+    const { h } = await start();
+    const window = await readyWithWindow(h);
+    const serve = h.protocolHandlers.get('app');
+    if (!serve) throw new Error('no app:// handler');
+    const fromApp = { sender: window.webContents, senderFrame: { ...window.webContents.mainFrame } };
+    const tried = await h.handlers.get(channelOf('profiles.trySandbox'))?.(fromApp, {});
+    if (!tried?.ok) throw new Error('sandbox did not start');
+    const profileId = (tried.value as { activeId: string }).activeId;
+    await h.handlers.get(channelOf('sync.now'))?.(fromApp, { profileId });
+    const input = { profileId, columns: ['order_id', 'customer_name', 'products', 'status'] };
+    const whole = await h.handlers.get(channelOf('orders.exportCsv'))?.(fromApp, input);
+    if (!whole?.ok) throw new Error('export failed');
+    const { csv, rows } = whole.value as { csv: string; rows: number };
+    expect(rows).toBeGreaterThan(0);
+
+    const ask = (headers: Record<string, string>, body = JSON.stringify(input), url = 'app://desk/stream/orders.exportCsv') =>
+      serve(new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }));
+    const streamed = await ask({ origin: 'app://desk' });
+    expect(streamed.status).toBe(200);
+    expect(streamed.headers.get('x-desk-rows')).toBe(String(rows));
+    expect(await streamed.text()).toBe(csv);
+
+    expect((await ask({ origin: 'https://evil.example' })).status).toBe(403);
+    expect((await ask({})).status).toBe(403);
+    expect((await ask({ origin: 'app://desk' }, JSON.stringify(input), 'app://desk/stream/orders.list')).status).toBe(404);
+    const refused = await ask({ origin: 'app://desk' }, JSON.stringify({ profileId, columns: [] }));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect((await serve(new Request('app://desk/stream/orders.exportCsv'))).status).toBe(405);
+
+    // The page stops reading: the export is cancelled (its snapshot dropped), nothing hangs.
+    const stopped = await ask({ origin: 'app://desk' });
+    const reader = stopped.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    await reader.cancel();
+  });
+
   it('guards every webContents and denies every permission', async () => {
     const { h } = await start();
     const window = await readyWithWindow(h);

@@ -8,7 +8,7 @@ import type { CustomerRow, Methods, OrderRow, ProductRow, ScheduledPaymentRow } 
 import { ORDER_STATUSES } from '../../common/enums.ts';
 import { DeskError, isDeskError } from '../../common/errors.ts';
 import type { OrderStatus } from '../../common/wire.ts';
-import { ordersCsv } from '../orders-csv.ts';
+import { ordersCsv, ordersCsvChunks } from '../orders-csv.ts';
 import type { CachedRow } from '../store/index.ts';
 import type { SessionContext } from './context.ts';
 import { customerNamesOf, customerRow, lastSyncedAt, orderRow, page, paymentRow, productRow } from './rows.ts';
@@ -92,6 +92,18 @@ export class SessionReads {
   /** Built in chunks with the event loop free between them (orders-csv.ts). */
   exportOrdersCsv(input: Input<'orders.exportCsv'>): Promise<{ csv: string; rows: number }> {
     return ordersCsv(this.ctx.store, orderQuery(input), input.columns);
+  }
+
+  /**
+   * The same export as pieces of text (header first, then one per chunk of rows), byte for byte
+   * the text `exportOrdersCsv` joins; `onRows` hears the row count once the snapshot is taken.
+   */
+  streamOrdersCsv(
+    input: Input<'orders.exportCsv'>,
+    onRows: (rows: number) => void,
+    signal?: AbortSignal,
+  ): AsyncGenerator<string, unknown, undefined> {
+    return ordersCsvChunks(this.ctx.store, orderQuery(input), input.columns, { onRows, ...(signal ? { signal } : {}) });
   }
 
   async getOrder(id: number): Promise<OrderRow> {
