@@ -146,32 +146,3 @@ describe('search ranks exact, then prefix, then the rest', () => {
     expect(ids('orders', 'jack.taylor@')[0]).toBe(7_002);
   });
 });
-
-describe('the full-text index, merged in steps', () => {
-  it('merges step by step until done, with the same answers before and after', () => {
-    const mergeDir = mkdtempSync(path.join(os.tmpdir(), 'desk-merge-'));
-    const merging = openStore({ file: path.join(mergeDir, 'cache.db'), encryptionKey: 'm'.repeat(64) });
-    try {
-      // 200 commits of 25 orders, as a pull writes pages: each adds one segment.
-      for (let page = 0; page < 200; page++) {
-        merging.transaction(() =>
-          merging.cache.upsertMany('orders', Array.from({ length: 25 }, (_, i) => order(page * 25 + i + 1, `KAPPA-${page}-${i}`))),
-        );
-      }
-      const before = merging.cache.list('orders', { search: 'kappa-17', limit: 100 });
-      expect(before.total).toBe(25 + 250); // KAPPA-17-… and KAPPA-170…179-…
-      // The steps end (a bounded loop: 200 segments cannot need more than a few hundred steps).
-      let steps = 0;
-      while (merging.cache.mergeSearchIndex('orders', 16) && steps < 1_000) steps += 1;
-      expect(steps).toBeLessThan(1_000);
-      expect(merging.cache.mergeSearchIndex('orders', 16)).toBe(false);
-      const after = merging.cache.list('orders', { search: 'kappa-17', limit: 100 });
-      expect(after.total).toBe(before.total);
-      expect(after.rows.map((r) => r.id)).toEqual(before.rows.map((r) => r.id));
-      expect(merging.cache.mergeSearchIndex('scheduledPayments')).toBe(false);
-    } finally {
-      merging.close();
-      rmSync(mergeDir, { recursive: true, force: true });
-    }
-  });
-});

@@ -478,22 +478,6 @@ export class Cache {
   }
 
   /**
-   * One step of merging a collection's full-text index segments (at most `pages` leaf pages of
-   * work, a few ms); true while there is more to merge. Migration 5 turned FTS5's own merging
-   * off, so this is how the index stays compact: the sync calls it after a full pull, one step
-   * per turn of the event loop.
-   */
-  mergeSearchIndex(collection: Collection, pages = 64): boolean {
-    if (!SEARCHABLE[collection]) return false;
-    const table = TABLES[collection];
-    const changes = () => num(this.#db.get('SELECT total_changes() AS n') ?? { n: 0 }, 'n');
-    const before = changes();
-    this.#db.run(`INSERT INTO ${table}_fts(${table}_fts, rank) VALUES ('merge', :pages)`, { pages });
-    // SQLite's way to tell: a merge step that found nothing to do changes fewer than two rows.
-    return changes() - before >= 2;
-  }
-
-  /**
    * BillPro rows a full pull that began with run `run` did not see (`seen_run < run`), without
    * changes waiting to be sent: the candidates for removal, ids ascending.
    */

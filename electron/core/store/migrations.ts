@@ -186,19 +186,6 @@ CREATE INDEX sync_history_collection ON sync_history(collection, id);`,
     sql: `
 CREATE INDEX orders_month ON orders(created_at, status, currency, total_cents);`,
   },
-  {
-    version: 5,
-    name: 'full-text index merged in steps',
-    // FTS5 merges its index segments inside whichever write adds one (automerge): during a pull of
-    // 100k orders, 25 a page, one page's commit in a hundred also merged segments for 30–150 ms,
-    // holding the Desk's event loop. Off here (a setting kept in the index itself); the sync
-    // merges in small steps with the loop free between them after a full pull
-    // (\`Cache.mergeSearchIndex\`), and FTS5's crisis merge still bounds the segments meanwhile.
-    sql: `
-INSERT INTO products_fts(products_fts, rank) VALUES ('automerge', 0);
-INSERT INTO customers_fts(customers_fts, rank) VALUES ('automerge', 0);
-INSERT INTO orders_fts(orders_fts, rank) VALUES ('automerge', 0);`,
-  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

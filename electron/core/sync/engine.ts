@@ -199,14 +199,6 @@ export class SyncEngine {
     return this.#now() - plan.lastFullAt >= this.#timing.reconcileIntervalMs;
   }
 
-  /** The collection's full-text index merged in small steps, the event loop free between them. */
-  async #mergeSearchIndex(collection: Collection, signal: AbortSignal): Promise<void> {
-    const { store } = this.#o;
-    while (!signal.aborted && store.transaction(() => store.cache.mergeSearchIndex(collection), { durable: false })) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  }
-
   pendingRemovals(): PendingRemoval[] {
     return this.#o.plan.removals();
   }
@@ -402,7 +394,6 @@ export class SyncEngine {
             if (decided.pending) outcome.pendingRemovals.push(decided.pending);
             if (decided.pending) this.#o.onRemovals([collection]);
           }
-          await this.#mergeSearchIndex(collection, signal);
         } catch (error) {
           if (collection === 'orders' && isListOrdersUnsupported(error)) {
             await this.#refreshKnownOrders(signal);
